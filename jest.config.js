@@ -1,0 +1,10 @@
+/** Unit, integration (against the TikTok sandbox) and campaign tests. End-to-end tests in a real n8n run from `npm run test:e2e`. */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }] },
+	testTimeout: 60000,
+};
