@@ -1,0 +1,132 @@
+/**
+ * Pure chunk planning for TikTok's FILE_UPLOAD (see docs/ARCHITECTURE.md "Chunk plan" and
+ * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes are clamped to the
+ * range that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
+ */
+
+/** 5 MiB: the smallest chunk TikTok accepts (and the threshold under which a file must be one chunk). */
+export const MIN_CHUNK_SIZE = 5_242_880;
+/** 64,000,000 bytes: the largest chunk (and the largest single-chunk upload). */
+export const MAX_CHUNK_SIZE = 64_000_000;
+/** The largest single-chunk upload. */
+export const MAX_SINGLE_CHUNK_SIZE = 64_000_000;
+/** The last chunk may absorb the remainder up to this many bytes. */
+export const MAX_LAST_CHUNK_SIZE = 128_000_000;
+/** Default chunk size: 10,000,000 bytes. */
+export const DEFAULT_CHUNK_SIZE = 10_000_000;
+/** Largest video TikTok accepts: 4 GB. */
+export const MAX_VIDEO_SIZE = 4_000_000_000;
+/** TikTok accepts 1 to 1000 chunks. */
+export const MAX_CHUNK_COUNT = 1000;
+
+export interface PlannedChunk {
+	index: number;
+	start: number;
+	/** inclusive */
+	end: number;
+	length: number;
+}
+
+export interface ChunkPlan {
+	videoSize: number;
+	chunkSize: number;
+	totalChunkCount: number;
+	chunks: PlannedChunk[];
+}
+
+function formatBytes(n: number): string {
+	return `${n.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * Converts a "MB" parameter (1 MB = 1,000,000 bytes) into a chunk size in bytes, clamped to
+ * [5,242,880, 64,000,000]. Throws on a value that is not a finite number.
+ */
+export function chunkSizeFromMegabytes(mb: number): number {
+	if (typeof mb !== 'number' || !Number.isFinite(mb)) {
+		throw new Error(
+			`The chunk size must be a number of megabytes (1 MB = 1,000,000 bytes), got "${String(mb)}"`,
+		);
+	}
+	const bytes = Math.round(mb * 1_000_000);
+	return Math.min(MAX_CHUNK_SIZE, Math.max(MIN_CHUNK_SIZE, bytes));
+}
+
+/**
+ * Plans the chunks TikTok expects for a video of `videoSize` bytes.
+ *
+ * - size <= preferred chunk size (or < 5 MiB): one chunk, chunkSize = size.
+ * - otherwise count = floor(size / chunkSize) and the last chunk takes the remainder;
+ *   if that gives one chunk: size <= 64,000,000 -> a single chunk, else two chunks of floor(size / 2).
+ */
+export function planChunks(videoSize: number, preferredChunkSize: number = DEFAULT_CHUNK_SIZE): ChunkPlan {
+	if (typeof videoSize !== 'number' || !Number.isSafeInteger(videoSize) || videoSize <= 0) {
+		throw new Error(
+			`The video size must be a whole number of bytes greater than 0, got "${String(videoSize)}"`,
+		);
+	}
+	if (videoSize > MAX_VIDEO_SIZE) {
+		throw new Error(
+			`The video is ${formatBytes(videoSize)}, larger than TikTok's limit of ${formatBytes(MAX_VIDEO_SIZE)} (4 GB). Use a smaller or shorter video`,
+		);
+	}
+	if (
+		typeof preferredChunkSize !== 'number' ||
+		!Number.isSafeInteger(preferredChunkSize) ||
+		preferredChunkSize < MIN_CHUNK_SIZE ||
+		preferredChunkSize > MAX_CHUNK_SIZE
+	) {
+		throw new Error(
+			`The chunk size must be a whole number of bytes between ${formatBytes(MIN_CHUNK_SIZE)} and ${formatBytes(MAX_CHUNK_SIZE)}, got "${String(preferredChunkSize)}"`,
+		);
+	}
+
+	if (videoSize <= preferredChunkSize || videoSize < MIN_CHUNK_SIZE) {
+		return single(videoSize);
+	}
+
+	let chunkSize = preferredChunkSize;
+	let count = Math.floor(videoSize / chunkSize);
+	if (count === 1) {
+		if (videoSize <= MAX_SINGLE_CHUNK_SIZE) return single(videoSize);
+		chunkSize = Math.floor(videoSize / 2);
+		count = 2;
+	}
+	if (count > MAX_CHUNK_COUNT) {
+		// Cannot happen with the limits above (4 GB / 5 MiB = 763), kept as a guard.
+		throw new Error(
+			`The video would need ${count} chunks, more than TikTok's limit of ${MAX_CHUNK_COUNT}. Use a larger chunk size`,
+		);
+	}
+
+	const chunks: PlannedChunk[] = [];
+	for (let index = 0; index < count; index++) {
+		const start = index * chunkSize;
+		const end = index === count - 1 ? videoSize - 1 : start + chunkSize - 1;
+		chunks.push({ index, start, end, length: end - start + 1 });
+	}
+	const last = chunks[chunks.length - 1];
+	if (last.length > MAX_LAST_CHUNK_SIZE) {
+		// Cannot happen either (last < 2 * chunkSize <= 128,000,000), kept as a guard.
+		throw new Error(
+			`The last chunk would be ${formatBytes(last.length)}, more than TikTok's limit of ${formatBytes(MAX_LAST_CHUNK_SIZE)}`,
+		);
+	}
+	return { videoSize, chunkSize, totalChunkCount: count, chunks };
+}
+
+function single(videoSize: number): ChunkPlan {
+	return {
+		videoSize,
+		chunkSize: videoSize,
+		totalChunkCount: 1,
+		chunks: [{ index: 0, start: 0, end: videoSize - 1, length: videoSize }],
+	};
+}
+
+/** The length of the largest chunk of a plan (the last one absorbs the remainder). */
+export function largestChunkLength(plan: ChunkPlan): number {
+	let max = 0;
+	for (const c of plan.chunks) if (c.length > max) max = c.length;
+	return max;
+}

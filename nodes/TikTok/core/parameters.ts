@@ -1,0 +1,95 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import { chunkSizeFromMegabytes } from './chunkPlan';
+import { settingsProblems, type PostSettings } from './postRules';
+import type { PostMode } from './publishStatus';
+
+export type UploadMethod = 'auto' | 'pull' | 'download';
+
+/** Everything one item asks for, read from the node's parameters and checked before any call. */
+export interface VideoPostRequest {
+	mode: PostMode;
+	source: 'binary' | 'url';
+	binaryPropertyName: string;
+	videoUrl: string;
+	uploadMethod: UploadMethod;
+	expectedAccount: string;
+	waitForResult: boolean;
+	timeoutMs: number;
+	chunkSize: number;
+	keepVideo: boolean;
+	/** Direct Post only. */
+	post?: PostSettings;
+}
+
+interface SharedOptions {
+	chunkSizeMb?: number;
+	keepVideo?: boolean;
+	timeoutMinutes?: number;
+	coverTimestampMs?: number;
+}
+
+export function readVideoPostRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	mode: PostMode,
+): VideoPostRequest {
+	const fail = (message: string, description?: string) =>
+		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+
+	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as SharedOptions;
+
+	let chunkSize: number;
+	try {
+		chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb ?? 10);
+	} catch (error) {
+		throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64.');
+	}
+	const timeoutMinutes = options.timeoutMinutes ?? 10;
+	if (!(timeoutMinutes > 0)) {
+		throw fail(`Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`);
+	}
+
+	const request: VideoPostRequest = {
+		mode,
+		source,
+		binaryPropertyName:
+			source === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex)).trim() : '',
+		videoUrl: source === 'url' ? String(ctx.getNodeParameter('videoUrl', itemIndex)).trim() : '',
+		uploadMethod:
+			source === 'url' ? (ctx.getNodeParameter('uploadMethod', itemIndex, 'auto') as UploadMethod) : 'auto',
+		expectedAccount: String(ctx.getNodeParameter('expectedAccount', itemIndex, '')),
+		waitForResult: ctx.getNodeParameter('waitForResult', itemIndex, true) as boolean,
+		timeoutMs: timeoutMinutes * 60_000,
+		chunkSize,
+		keepVideo: options.keepVideo === true,
+	};
+	if (source === 'url' && !request.videoUrl) {
+		throw fail('Video URL is empty.', 'Enter the https address of the video, or map it from the input.');
+	}
+	if (source === 'binary' && !request.binaryPropertyName) {
+		throw fail('Input Binary Field is empty.', 'Enter the name of the binary field holding the video, usually "data".');
+	}
+
+	if (mode === 'direct') {
+		const commercialContent = ctx.getNodeParameter('commercialContent', itemIndex, false) as boolean;
+		const post: PostSettings = {
+			caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
+			privacyLevel: String(ctx.getNodeParameter('privacyLevel', itemIndex, '')).trim(),
+			allowComments: ctx.getNodeParameter('allowComments', itemIndex, false) as boolean,
+			allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
+			allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
+			commercialContent,
+			yourBrand: commercialContent && (ctx.getNodeParameter('yourBrand', itemIndex, false) as boolean),
+			brandedContent:
+				commercialContent && (ctx.getNodeParameter('brandedContent', itemIndex, false) as boolean),
+			isAiGenerated: ctx.getNodeParameter('isAiGenerated', itemIndex, false) as boolean,
+			coverTimestampMs: options.coverTimestampMs,
+		};
+		const problems = settingsProblems(post);
+		if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
+		request.post = post;
+	}
+	return request;
+}

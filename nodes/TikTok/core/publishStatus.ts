@@ -1,0 +1,103 @@
+import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+
+import { ENDPOINTS } from './constants';
+import { asNodeError } from './nodeError';
+import { tikTokApiRequest } from './transport';
+
+export type PostMode = 'direct' | 'inbox';
+
+export interface PublishStatus {
+	status: string;
+	failReason?: string;
+	/** Post ids as strings: they are 64-bit and would lose precision as numbers. */
+	postIds: string[];
+	uploadedBytes?: number;
+	downloadedBytes?: number;
+}
+
+export interface WaitResult extends PublishStatus {
+	timedOut: boolean;
+	polls: number;
+}
+
+interface StatusResponse {
+	status?: string;
+	fail_reason?: string;
+	publicaly_available_post_id?: Array<string | number>;
+	uploaded_bytes?: number;
+	downloaded_bytes?: number;
+}
+
+/**
+ * Poll intervals: quick at first (small videos finish in seconds), then slower. With the
+ * transport's pacing this stays within TikTok's 30 status calls a minute per token.
+ */
+const DEFAULT_POLL_INTERVALS_MS = [1000, 2000, 3000, 5000, 5000, 10000];
+let pollIntervalsMs = DEFAULT_POLL_INTERVALS_MS;
+
+/** Scaled-down intervals for tests; `undefined` restores the defaults. */
+export function setPollIntervalsForTests(intervals: number[] | undefined): void {
+	pollIntervalsMs = intervals ?? DEFAULT_POLL_INTERVALS_MS;
+}
+
+export function pollDelayMs(pollNumber: number): number {
+	return pollIntervalsMs[Math.min(pollNumber, pollIntervalsMs.length - 1)];
+}
+
+/** A status after which nothing more will happen for this publish_id (in this mode). */
+export function isFinalStatus(status: string, mode: PostMode): boolean {
+	if (status === 'FAILED' || status === 'PUBLISH_COMPLETE') return true;
+	return mode === 'inbox' && status === 'SEND_TO_USER_INBOX';
+}
+
+export async function fetchPublishStatus(
+	ctx: IExecuteFunctions,
+	publishId: string,
+	itemIndex: number,
+): Promise<PublishStatus> {
+	const { data } = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.statusFetch, {
+		body: { publish_id: publishId },
+		itemIndex,
+		rateLimit: 'status',
+	});
+	const response = data as StatusResponse;
+	return {
+		status: response.status ?? 'UNKNOWN',
+		failReason: response.fail_reason || undefined,
+		postIds: (response.publicaly_available_post_id ?? []).map(String),
+		uploadedBytes: response.uploaded_bytes,
+		downloadedBytes: response.downloaded_bytes,
+	};
+}
+
+/**
+ * Polls until a final status or the deadline. A timeout is not a failure: the caller returns the
+ * last status with `timedOut`, so a retry of the workflow never posts the video twice.
+ * A status fetch that fails transiently (5xx) is retried at the next poll; other errors stop here.
+ */
+export async function waitForPublishResult(
+	ctx: IExecuteFunctions,
+	args: { publishId: string; mode: PostMode; timeoutMs: number; itemIndex: number },
+): Promise<WaitResult> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	const deadline = Date.now() + args.timeoutMs;
+	let last: PublishStatus = { status: 'PROCESSING_UPLOAD', postIds: [] };
+	let polls = 0;
+	for (;;) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) return { ...last, timedOut: true, polls };
+		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
+		try {
+			last = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
+		} catch (error) {
+			if (!isTransient(error) || Date.now() >= deadline) throw asNodeError(ctx.getNode(), error, args.itemIndex);
+		}
+		polls++;
+		if (isFinalStatus(last.status, args.mode)) return { ...last, timedOut: false, polls };
+	}
+}
+
+function isTransient(error: unknown): boolean {
+	const httpCode = Number((error as { httpCode?: string | number }).httpCode);
+	return httpCode >= 500 && httpCode < 600;
+}

@@ -1,0 +1,105 @@
+'use strict';
+/*
+ * Runs the TikTok sandbox (test/sandbox/cli.js) as a child process and talks to it over its HTTP control
+ * endpoints (/__sandbox/...), exactly as any other process (n8n, dev) sees it. Contract: docs/ARCHITECTURE.md.
+ */
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { REPO_ROOT, HttpClient } = require('./util');
+
+const CLI = path.join(REPO_ROOT, 'test', 'sandbox', 'cli.js');
+
+async function startSandboxProcess({ port = 0, configFile, onLine } = {}) {
+	const args = [CLI, '--port', String(port)];
+	if (configFile) args.push('--config', configFile);
+	const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const baseUrl = await new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`sandbox did not start within 20 s:\n${output}`)), 20000);
+		const onData = (d) => {
+			output += d;
+			if (onLine) onLine(String(d));
+			const m = /listening on (http:\/\/[^\s]+)/.exec(output);
+			if (m) {
+				clearTimeout(timer);
+				resolve(m[1].replace(/\/$/, ''));
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`sandbox exited with ${code}:\n${output}`));
+		});
+	});
+	child.removeAllListeners('exit');
+	return new SandboxClient(baseUrl, child);
+}
+
+class SandboxClient {
+	constructor(baseUrl, child) {
+		this.baseUrl = baseUrl;
+		this.apiBaseUrl = `${baseUrl}/v2`;
+		this.authorizeUrl = `${baseUrl}/v2/auth/authorize/`;
+		this.tokenUrl = `${baseUrl}/v2/oauth/token/`;
+		this.child = child;
+		this.http = new HttpClient(baseUrl);
+	}
+
+	async control(method, what, json) {
+		return this.http.json(method, `/__sandbox/${what}`, json === undefined ? {} : { json });
+	}
+
+	log() {
+		return this.control('GET', 'log').then((d) => (Array.isArray(d) ? d : d.log || d.entries || []));
+	}
+
+	async publishes() {
+		const d = await this.control('GET', 'publishes');
+		// accept an array, a { publishes: [...] } or an object keyed by publish_id
+		if (Array.isArray(d)) return d;
+		const p = d && (d.publishes ?? d);
+		if (Array.isArray(p)) return p;
+		return Object.entries(p || {}).map(([id, v]) => ({ publishId: id, publish_id: id, ...v }));
+	}
+
+	configure(options) {
+		return this.control('POST', 'configure', options);
+	}
+
+	expireTokens() {
+		return this.control('POST', 'expire-tokens', {});
+	}
+
+	mintToken(opts = {}) {
+		return this.control('POST', 'mint-token', opts);
+	}
+
+	reset() {
+		return this.control('POST', 'reset', {});
+	}
+
+	/** Raw call to the OAuth token endpoint (form-urlencoded), e.g. to check that an old refresh token is dead. */
+	async token(form, query = '') {
+		const r = await this.http.request('POST', `/v2/oauth/token/${query}`, {
+			body: new URLSearchParams(form).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		});
+		return { status: r.status, data: r.data, text: r.text };
+	}
+
+	async close() {
+		if (!this.child || this.child.exitCode !== null) return;
+		await new Promise((resolve) => {
+			this.child.once('exit', resolve);
+			this.child.kill('SIGTERM');
+			setTimeout(() => {
+				try {
+					this.child.kill('SIGKILL');
+				} catch {}
+			}, 3000).unref();
+		});
+	}
+}
+
+module.exports = { startSandboxProcess, SandboxClient };

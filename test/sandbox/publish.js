@@ -1,0 +1,101 @@
+'use strict';
+/**
+ * A publish from init to its final status:
+ *   FILE_UPLOAD:   PROCESSING_UPLOAD   until all chunks are in, then processingMs
+ *   PULL_FROM_URL: PROCESSING_DOWNLOAD until downloaded,          then processingMs
+ * then FAILED (format, duration, injected reason) or PUBLISH_COMPLETE (direct) / SEND_TO_USER_INBOX (inbox).
+ */
+const { nextBigId, schedule, releaseFile } = require('./state');
+const { detectVideoFormat, readMp4DurationSec } = require('./media');
+
+const PUBLISH_ID_PREFIX = {
+	'direct:FILE_UPLOAD': 'v_pub_file~v2-1.',
+	'direct:PULL_FROM_URL': 'v_pub_url~v2-1.',
+	'inbox:FILE_UPLOAD': 'v_inbox_file~v2.',
+	'inbox:PULL_FROM_URL': 'v_inbox_url~v2.',
+	'direct:PHOTO': 'p_pub_url~v2.',
+	'inbox:PHOTO': 'p_inbox_url~v2.',
+};
+
+function createPublish(state, { mode, source, mediaType = 'VIDEO', initBody, token }) {
+	const publishId = PUBLISH_ID_PREFIX[`${mode}:${mediaType === 'PHOTO' ? 'PHOTO' : source}`] + nextBigId();
+	const record = {
+		publishId,
+		mode,
+		source,
+		mediaType,
+		initBody: structuredClone(initBody),
+		status: source === 'FILE_UPLOAD' ? 'PROCESSING_UPLOAD' : 'PROCESSING_DOWNLOAD',
+		failReason: null,
+		bytesReceived: 0,
+		videoSize: null,
+		sha256: null,
+		chunks: [],
+		postIds: [],
+		openId: token.openId,
+		clientKey: token.clientKey,
+		createdAt: new Date().toISOString(),
+		completedAt: null,
+	};
+	state.publishes.set(publishId, record);
+	return record;
+}
+
+function setFinal(record, status, failReason = null) {
+	record.status = status;
+	record.failReason = failReason;
+	record.completedAt = new Date().toISOString();
+}
+
+/** TikTok's checks on the assembled video (container, duration) and the scenario's outcome. */
+function decide(state, record, { head, pullFailed }) {
+	const { faults, creator } = state.options;
+	if (pullFailed) return ['FAILED', record.mediaType === 'PHOTO' ? 'photo_pull_failed' : 'video_pull_failed'];
+	if (record.mediaType === 'VIDEO') {
+		if (!detectVideoFormat(head)) return ['FAILED', 'file_format_check_failed'];
+		const duration = readMp4DurationSec(head);
+		if (duration !== null && duration > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
+	}
+	if (faults.failReason) return ['FAILED', faults.failReason];
+	return [record.mode === 'direct' ? 'PUBLISH_COMPLETE' : 'SEND_TO_USER_INBOX', null];
+}
+
+/** Called once every byte arrived (or the pull ended). Processing then takes processingMs. */
+function transferComplete(state, record, outcome) {
+	if (record.status === 'FAILED') return releaseFile(state, outcome.filePath);
+	if (outcome.sha256) record.sha256 = outcome.sha256;
+	const keep = !!(outcome.filePath && state.options.keepFiles);
+	if (keep) record.filePath = outcome.filePath;
+	releaseFile(state, outcome.filePath, keep);
+	const finish = () => {
+		if (record.status === 'FAILED') return;
+		// Stuck publishes never leave processing (G12); re-checked so a test can unstick them.
+		if (state.options.faults.stuckProcessing) return void schedule(state, Math.max(50, state.options.processingMs), finish);
+		const [status, reason] = decide(state, record, outcome);
+		setFinal(record, status, reason);
+		if (status === 'PUBLISH_COMPLETE') addPostIds(state, record);
+	};
+	schedule(state, state.options.processingMs, finish);
+}
+
+/** Public posts get an id after moderation (postIdDelayMs); SELF_ONLY posts are never publicly available. */
+function addPostIds(state, record) {
+	const privacy = record.initBody?.post_info?.privacy_level;
+	if (record.mode !== 'direct' || privacy === 'SELF_ONLY') return;
+	const add = () => record.postIds.push(nextBigId());
+	if (state.options.postIdDelayMs > 0) schedule(state, state.options.postIdDelayMs, add);
+	else add();
+}
+
+/** The status/fetch `data` as JSON text, post ids written as raw 64-bit numbers (G8). */
+function statusDataJson(record) {
+	const data = { status: record.status };
+	if (record.status === 'FAILED') data.fail_reason = record.failReason;
+	data.publicaly_available_post_id = '__POST_IDS__';
+	if (record.source === 'FILE_UPLOAD') data.uploaded_bytes = record.bytesReceived;
+	else data.downloaded_bytes = record.bytesReceived;
+	const ids = record.postIds.filter((id) => /^\d+$/.test(id)).join(',');
+	return JSON.stringify(data).replace('"__POST_IDS__"', `[${ids}]`);
+}
+
+module.exports = { createPublish, setFinal, transferComplete, statusDataJson };

@@ -1,0 +1,306 @@
+/**
+ * Transport against the TikTok sandbox through n8n-core's real request path (test/helpers).
+ */
+import { NodeApiError } from 'n8n-workflow';
+
+import { ENDPOINTS } from '../../nodes/TikTok/core/constants';
+import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
+import { outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
+import {
+	createTestContext,
+	expectNoSecrets,
+	findSecrets,
+	sandboxCredentials,
+	secretsOf,
+	settle,
+	type TestContext,
+} from '../helpers';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startSandbox } = require('../sandbox');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let sandbox: any; // test/sandbox (see its index.d.ts); typed loosely to read log entries freely
+
+const SMALL_UPLOAD = {
+	source_info: { source: 'FILE_UPLOAD', video_size: 1000, chunk_size: 1000, total_chunk_count: 1 },
+};
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+});
+
+afterAll(async () => {
+	await sandbox.close();
+	setPacingWindowForTests(undefined);
+});
+
+beforeEach(() => {
+	sandbox.reset();
+	sandbox.configure({
+		rateLimits: { windowMs: 60000, init: 6, creatorInfo: 20, status: 30 },
+		faults: { cannotPost: null, initError: null, statusError: null },
+	});
+	setPacingWindowForTests(undefined);
+	resetPacing();
+});
+
+function context(extra: Parameters<typeof sandboxCredentials>[1] = {}): TestContext {
+	const ctx = createTestContext({ credentials: sandboxCredentials(sandbox, extra) });
+	return ctx;
+}
+
+async function expectTikTokError(ctx: TestContext, promise: Promise<unknown>): Promise<NodeApiError> {
+	const { error } = await settle(async () => await promise);
+	expect(error).toBeInstanceOf(NodeApiError);
+	expectNoSecrets(error, secretsOf(ctx));
+	expectNoSecrets(ctx.harness.logs, secretsOf(ctx));
+	return error as NodeApiError;
+}
+
+describe('envelope', () => {
+	it('returns data and log_id when error.code is ok, signed with the Bearer token', async () => {
+		const ctx = context();
+		const res = await tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, {
+			query: { fields: 'open_id,display_name' },
+		});
+		expect(res.data).toEqual({ user: { open_id: 'open-id-sandbox-0001', display_name: 'Sandbox Shop' } });
+		expect(res.logId).toMatch(/.+/);
+		const entry = sandbox.log.find((e: { path: string }) => e.path === '/v2/user/info/');
+		expect(entry.status).toBe(200);
+	});
+
+	it('sends POST bodies as JSON and an empty JSON object when there is no body', async () => {
+		const ctx = context();
+		const res = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.creatorInfo, { rateLimit: 'creatorInfo' });
+		expect(res.data).toHaveProperty('privacy_level_options');
+		const init = await tikTokApiRequest.call<TestContext, Parameters<typeof tikTokApiRequest>, Promise<{ data: { publish_id: string } }>>(
+			ctx,
+			'POST',
+			ENDPOINTS.inboxVideoInit,
+			{ body: SMALL_UPLOAD, rateLimit: 'init' },
+		);
+		expect(init.data.publish_id).toMatch(/.+/);
+	});
+
+	it('treats HTTP 200 with a non-ok code as an error (code, status, log_id, hint)', async () => {
+		sandbox.configure({ faults: { cannotPost: 'spam_risk_too_many_posts' } });
+		const ctx = context();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.creatorInfo, { rateLimit: 'creatorInfo', itemIndex: 2 }));
+		expect(error.message).toBe('This TikTok account has reached its daily posting limit [spam_risk_too_many_posts]');
+		expect(error.httpCode).toBe('200');
+		expect(error.description).toMatch(/Wait until tomorrow/);
+		expect(error.description).toMatch(/\(TikTok log_id: \w+\)$/);
+		expect(error.context.tiktokCode).toBe('spam_risk_too_many_posts');
+		expect(error.context.itemIndex).toBe(2);
+	});
+
+	it('explains a 4xx envelope error', async () => {
+		const ctx = context();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.statusFetch, { body: { publish_id: 'nope' }, rateLimit: 'status' }));
+		expect(error.message).toContain('[invalid_publish_id]');
+		expect(error.httpCode).toBe('400');
+		expect(error.description).toContain('TikTok log_id:');
+	});
+
+	it('explains the unaudited-client 403', async () => {
+		sandbox.configure({ clients: { 'sandbox-client-key': { audited: false } } });
+		try {
+			const ctx = context();
+			const error = await expectTikTokError(
+				ctx,
+				tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.directVideoInit, {
+					body: { post_info: { privacy_level: 'SELF_ONLY', title: 't' }, ...SMALL_UPLOAD },
+					rateLimit: 'init',
+				}),
+			);
+			expect(error.message).toContain('[unaudited_client_can_only_post_to_private_accounts]');
+			expect(error.httpCode).toBe('403');
+			expect(error.description).toMatch(/private in the TikTok app .*AND post with privacy "Only me" \(SELF_ONLY\)/);
+		} finally {
+			sandbox.configure({ clients: { 'sandbox-client-key': { audited: true } } });
+		}
+	});
+
+	it('reports a non-JSON answer as invalid_response with the HTTP status', async () => {
+		const ctx = context({ apiBaseUrl: `${sandbox.baseUrl}/not-the-api` });
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		expect(error.message).toContain('[invalid_response]');
+		expect(error.httpCode).toBe('404');
+	});
+
+	it('reports an unreachable host as network_error', async () => {
+		const ctx = context({ apiBaseUrl: 'http://127.0.0.1:9/v2' });
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		expect(error.message).toBe('Could not reach TikTok [network_error]');
+	});
+});
+
+describe('OAuth2 refresh through n8n-core', () => {
+	it('401 access_token_invalid -> refresh at the token URL with client_key, rotated token saved, retried once', async () => {
+		const ctx = context();
+		const before = { ...ctx.harness.credentialStore.oauthTokenData };
+		sandbox.expireAccessTokens();
+		const res = await tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } });
+		expect(res.data).toEqual({ user: { open_id: 'open-id-sandbox-0001' } });
+
+		const calls = sandbox.log.map((e: { method: string; path: string; status: number; query: Record<string, string> }) => `${e.method} ${e.path} ${e.status}`);
+		expect(calls).toEqual(['GET /v2/user/info/ 401', 'POST /v2/oauth/token/ 200', 'GET /v2/user/info/ 200']);
+		const refresh = sandbox.log[1];
+		expect(refresh.query).toEqual({ client_key: 'sandbox-client-key' });
+		expect(refresh.errorCode).toBeNull();
+		expect(refresh.body).toMatchObject({ grant_type: 'refresh_token', client_secret: '[redacted]', refresh_token: '[redacted]' });
+
+		expect(ctx.harness.tokenSaves).toBe(1);
+		const after = ctx.harness.credentialStore.oauthTokenData!;
+		expect(after.refresh_token).not.toBe(before.refresh_token);
+		expect(after.access_token).not.toBe(before.access_token);
+		expect(after.n8n_expires_at).toBeDefined();
+
+		// the rotated refresh token really is the one used next time
+		sandbox.expireAccessTokens();
+		sandbox.reset();
+		const again = await tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } });
+		expect(again.data).toEqual({ user: { open_id: 'open-id-sandbox-0001' } });
+		expect(ctx.harness.tokenSaves).toBe(2);
+		expect(sandbox.log.filter((e: { path: string }) => e.path === '/v2/oauth/token/')).toHaveLength(1);
+	});
+
+	it('refresh refused (invalid_grant) -> explained error asking to reconnect, no secrets', async () => {
+		const ctx = context();
+		ctx.harness.credentialStore.oauthTokenData!.refresh_token = 'rft.not-a-valid-refresh-token';
+		ctx.harness.addSecrets('rft.not-a-valid-refresh-token');
+		sandbox.expireAccessTokens();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		// TikTok answers invalid_grant with HTTP 200: n8n-core keeps the old token, the retry gets 401
+		expect(['[invalid_grant]', '[access_token_invalid]'].some((c) => error.message.includes(c))).toBe(true);
+		expect(error.description).toMatch(/reconnect/i);
+	});
+
+	it('wrong client secret on refresh -> invalid_client or access_token_invalid, never the secret', async () => {
+		const ctx = context({ clientSecret: 'wrong-secret-value-123' });
+		ctx.harness.addSecrets('wrong-secret-value-123');
+		sandbox.expireAccessTokens();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		expect(error.message).toMatch(/\[(invalid_client|access_token_invalid)\]/);
+		expect(JSON.stringify(error)).not.toContain('wrong-secret-value-123');
+	});
+});
+
+describe('rate limits', () => {
+	it('429 is retried with backoff and then succeeds', async () => {
+		setPacingWindowForTests(400);
+		sandbox.configure({ faults: { initError: { code: 'rate_limit_exceeded', status: 429, times: 2 } } });
+		const ctx = context();
+		const started = Date.now();
+		const res = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
+		expect(res.data).toHaveProperty('publish_id');
+		const statuses = sandbox.log.map((e: { status: number }) => e.status);
+		expect(statuses).toEqual([429, 429, 200]);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(100 + 200);
+		expect(ctx.harness.logs.filter((l) => l.level === 'warn')).toHaveLength(2);
+	});
+
+	it('429 that persists -> rate_limit_exceeded error after a bounded number of retries', async () => {
+		setPacingWindowForTests(200);
+		sandbox.configure({ faults: { initError: { code: 'rate_limit_exceeded', status: 429, times: 100 } } });
+		const ctx = context();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
+		expect(error.message).toContain('[rate_limit_exceeded]');
+		expect(error.httpCode).toBe('429');
+		expect(sandbox.log).toHaveLength(4);
+		sandbox.configure({ faults: { initError: null } });
+	});
+
+	it('pacing keeps 14 init calls within 6 per window (no 429)', async () => {
+		const windowMs = 1000;
+		setPacingWindowForTests(windowMs);
+		sandbox.configure({ rateLimits: { windowMs, init: 6 } });
+		const ctx = context();
+		for (let i = 0; i < 14; i++) {
+			await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
+		}
+		const inits = sandbox.log.filter((e: { path: string }) => e.path.endsWith('/init/'));
+		expect(inits).toHaveLength(14);
+		expect(inits.every((e: { status: number }) => e.status === 200)).toBe(true);
+		const times = inits.map((e: { at: string }) => Date.parse(e.at));
+		for (let i = 0; i + 6 < times.length; i++) {
+			expect(times[i + 6] - times[i]).toBeGreaterThanOrEqual(windowMs);
+		}
+	});
+
+	it('pacing is shared by contexts using the same credential id', async () => {
+		const windowMs = 600;
+		setPacingWindowForTests(windowMs);
+		sandbox.configure({ rateLimits: { windowMs, init: 6 } });
+		const credentials = sandboxCredentials(sandbox);
+		const a = createTestContext({ credentials });
+		const b = createTestContext({ credentials });
+		await Promise.all([
+			(async () => {
+				for (let i = 0; i < 5; i++) await tikTokApiRequest.call(a, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
+			})(),
+			(async () => {
+				for (let i = 0; i < 5; i++) await tikTokApiRequest.call(b, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
+			})(),
+		]);
+		expect(sandbox.log.every((e: { status: number }) => e.status === 200)).toBe(true);
+	});
+
+	it('cancelling while paced stops with request_cancelled', async () => {
+		setPacingWindowForTests(5000);
+		const ctx = context();
+		for (let i = 0; i < 6; i++) {
+			await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
+		}
+		setTimeout(() => ctx.harness.abort(), 100);
+		const started = Date.now();
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
+		expect(error.message).toContain('[request_cancelled]');
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+});
+
+describe('64-bit integers', () => {
+	it('keeps a 19-digit post id exact', async () => {
+		const ctx = context();
+		const init = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.directVideoInit, {
+			body: { post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'x' }, ...SMALL_UPLOAD },
+			rateLimit: 'init',
+		});
+		const publishId = (init.data as { publish_id: string }).publish_id;
+		const record = sandbox.publishes.get(publishId);
+		record.status = 'PUBLISH_COMPLETE';
+		record.postIds.push('7412345678901234567', '9223372036854775807');
+		const status = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.statusFetch, { body: { publish_id: publishId }, rateLimit: 'status' });
+		expect((status.data as { publicaly_available_post_id: unknown }).publicaly_available_post_id).toEqual([
+			'7412345678901234567',
+			'9223372036854775807',
+		]);
+		expect((status.data as { status: string }).status).toBe('PUBLISH_COMPLETE');
+	});
+});
+
+describe('secrets', () => {
+	it('n8n-core\'s own error holds the Authorization header; ours never does', async () => {
+		const ctx = context();
+		// What n8n-core throws (raw): proves why errors are rebuilt from a clean object.
+		const raw = await settle(async () =>
+			await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'tikTokOAuth2Api', {
+				method: 'GET',
+				url: `${sandbox.apiBaseUrl}/user/info/`,
+				json: false,
+				encoding: 'text',
+			}),
+		);
+		expect(raw.error).toBeInstanceOf(NodeApiError);
+		expect(findSecrets(raw.error, secretsOf(ctx)).length).toBeGreaterThan(0);
+		const outcome = outcomeFromThrown(raw.error);
+		expect(outcome.status).toBe(400);
+		expect(outcome.bodyText).toContain('invalid_params');
+		expectNoSecrets(outcome, secretsOf(ctx));
+
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo));
+		expect(error.message).toContain('[invalid_params]');
+		expect((error as unknown as { cause?: unknown }).cause).toBeUndefined();
+	});
+});
