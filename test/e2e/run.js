@@ -239,7 +239,7 @@ async function main() {
 	// ------------------------------------------------------------------------------ a: examples headless
 	if (ONLY.includes('a')) {
 		await part('a: example workflows headless (import + execute)', async () => {
-			const names = ['a1 publish-from-cloudinary-on-schedule', 'a3 upload-draft-from-file'];
+			const names = ['a0 examples import unmodified', 'a1 publish-from-cloudinary-on-schedule', 'a3 upload-draft-from-file'];
 			if (!ready) return skipAsFailed(names, 'setup failed');
 			const n8n = new N8nInstance(install, path.join(work, 'user-a'), { fileAccessDirs: [mediaDir] });
 			let t = Date.now();
@@ -253,6 +253,21 @@ async function main() {
 			await n8n.importCredentials([cred]);
 			line(`credential imported in ${secs(Date.now() - t)}`);
 
+			// a0: the example files import into n8n exactly as they are in examples/ (what a user does)
+			await check('a0 examples/*.json import unmodified (import:workflow --separate)', async () => {
+				const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+				assert(files.length >= 3, `only ${files.length} example files`);
+				const r = await n8n.cliOk(['import:workflow', '--separate', `--input=${EXAMPLES}`]);
+				const m = /Successfully imported (\d+) workflow/.exec(r.stdout + r.stderr);
+				assert(m && Number(m[1]) === files.length, `import said: ${tail(r.stdout + r.stderr, 5)}`);
+				for (const f of files) {
+					const wf = loadExample(f);
+					const types = wf.nodes.map((n) => n.type).filter((t) => t.startsWith(`${PACKAGE_NAME}.`));
+					assert(types.length > 0, `${f} has no ${PACKAGE_NAME} node`);
+				}
+				return `${files.length} workflows: ${files.join(', ')}`;
+			});
+
 			// a1: Schedule + Manual trigger, Code node list, Publish Video by URL (Auto)
 			await check('a1 publish-from-cloudinary-on-schedule: import + execute, 2 videos published', async () => {
 				const wf = useCredential(loadExample('publish-from-cloudinary-on-schedule.json'), cred);
@@ -260,10 +275,20 @@ async function main() {
 				assert(code && code.parameters.jsCode.includes(CLOUDINARY_BASE), 'example no longer holds the Cloudinary base URL');
 				code.parameters.jsCode = code.parameters.jsCode.split(CLOUDINARY_BASE).join(`${sandbox.baseUrl}/media/`);
 				await n8n.importWorkflow(wf);
-				const exec = await n8n.execute(wf.id);
+				// Upload Method Auto, both ways: only dog.mp4 is a verified prefix, so TikTok pulls it, and the
+				// node falls back to download + chunked upload for elephants.mp4 (url_ownership_unverified).
+				await sandbox.configure({ verifyOwnMedia: false, verifiedUrlPrefixes: [`${sandbox.baseUrl}/media/dog`] });
+				let exec;
+				try {
+					exec = await n8n.execute(wf.id);
+				} finally {
+					await sandbox.configure({ verifyOwnMedia: true, verifiedUrlPrefixes: [] });
+				}
 				const how = assertRunSucceeded(exec);
 				const items = nodeItems(exec.run, 'TikTok Publish Video');
 				assert(items && items.length === 2, `expected 2 output items, got ${JSON.stringify(items)}`);
+				const methods = items.map((i) => i.uploadMethod).join(',');
+				assert(methods === 'pull_from_url,download_and_upload', `upload methods ${methods}, expected pull_from_url,download_and_upload`);
 				for (const it of items) {
 					assert(publishIdOf(it), `item without publish id: ${JSON.stringify(it)}`);
 					assert(it.status === 'PUBLISH_COMPLETE', `status ${it.status}, expected PUBLISH_COMPLETE: ${JSON.stringify(it)}`);
@@ -292,6 +317,7 @@ async function main() {
 				const read = wf.nodes.find((n) => n.type === 'n8n-nodes-base.readWriteFile');
 				read.parameters.fileSelector = file;
 				await n8n.importWorkflow(wf);
+				const logStart = (await sandbox.log()).length;
 				const exec = await n8n.execute(wf.id);
 				const how = assertRunSucceeded(exec);
 				const items = nodeItems(exec.run, 'TikTok Upload Video');
@@ -305,7 +331,7 @@ async function main() {
 				assert(p.mode === 'inbox' && p.source === 'FILE_UPLOAD', `publish mode/source ${p.mode}/${p.source}`);
 				assert(p.bytesReceived === size, `sandbox received ${p.bytesReceived} of ${size} bytes`);
 				assert(p.sha256 === sha, `sha256 ${p.sha256} != file ${sha}`);
-				const puts = (await sandbox.log()).filter((e) => e.method === 'PUT');
+				const puts = (await sandbox.log()).slice(logStart).filter((e) => e.method === 'PUT');
 				assert(puts.length === 2, `expected 2 chunk PUTs, saw ${puts.length}`);
 				return `${how}; ${publishIdOf(it)} ${it.status}, ${puts.length} chunk PUTs, ${size} bytes, sha256 matches`;
 			});

@@ -218,6 +218,8 @@ async function expectUploadError(promise: Promise<unknown>): Promise<UploadError
 	const e = error as UploadError;
 	expect(e.message).not.toContain(SECRET);
 	expect(JSON.stringify(e)).not.toContain(SECRET);
+	expect(e.cause === undefined || !JSON.stringify(e.cause).includes(SECRET)).toBe(true);
+	expect(String(e.stack)).not.toContain(SECRET);
 	return e;
 }
 

@@ -1,5 +1,6 @@
 import {
 	NodeOperationError,
+	type NodeApiError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -59,6 +60,11 @@ export async function postVideo(
 			description: publishId ? `${description ?? ''} (publish_id: ${publishId})`.trim() : description,
 		});
 
+	// Campaign fix (issue 5): the URL checks (SSRF: private/loopback hosts, http, user:pass@) need no
+	// request, so they run first. Before, Publish Video called user/info and creator_info first, so a
+	// refused URL still sent requests to TikTok's API before the refusal.
+	const delivery = await chooseDelivery(ctx, itemIndex, request, cache);
+
 	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
 
 	let creator: CreatorInfo | undefined;
@@ -67,8 +73,6 @@ export async function postVideo(
 		const problems = creatorProblems(request.post!, creator);
 		if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
 	}
-
-	const delivery = await chooseDelivery(ctx, itemIndex, request, cache);
 
 	let init: InitResult;
 	let method: UploadMethodUsed;
@@ -94,12 +98,19 @@ export async function postVideo(
 
 	let result: WaitResult | undefined;
 	if (request.waitForResult) {
-		result = await waitForPublishResult(ctx, {
-			publishId: init.publishId,
-			mode: request.mode,
-			timeoutMs: request.timeoutMs,
-			itemIndex,
-		});
+		try {
+			result = await waitForPublishResult(ctx, {
+				publishId: init.publishId,
+				mode: request.mode,
+				timeoutMs: request.timeoutMs,
+				itemIndex,
+			});
+		} catch (error) {
+			// Campaign fix (issue 5): every byte was already handed over, so TikTok goes on and posts the
+			// video. A cancel or a status-fetch error here must say so (with the publish_id), never
+			// "run it again" — before, a cancel surfaced as a bare abort error without publish_id.
+			throw handedOverError(ctx, itemIndex, error, init.publishId);
+		}
 		if (result.status === 'FAILED') {
 			const reason = result.failReason ?? 'unknown';
 			const explained = explainFailReason(reason);
@@ -136,6 +147,25 @@ export async function postVideo(
 		item.binary = ctx.getInputData()[itemIndex].binary;
 	}
 	return item;
+}
+
+/** An error met after the whole video reached TikTok: it will still be processed and posted. */
+function handedOverError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	publishId: string,
+): NodeApiError | NodeOperationError {
+	const handedOver = `The video had already been handed over to TikTok completely, so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`;
+	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
+		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
+			itemIndex,
+			description: handedOver,
+		});
+	}
+	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
+	return nodeError;
 }
 
 async function chooseDelivery(

@@ -98,6 +98,14 @@ const NETWORK_ERROR_CODES = new Set([
 	'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
+/** The error as a `cause`, unless it is an HTTP client error (those carry the request URL and headers). */
+export function safeCause(error: unknown): unknown {
+	if (error && typeof error === 'object' && ('config' in error || 'request' in error || 'response' in error)) {
+		return undefined;
+	}
+	return error;
+}
+
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
@@ -220,7 +228,7 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 				throw fail(
 					(error as Error)?.message ?? 'Reading the video failed',
 					{ retryable: false },
-					error,
+					safeCause(error),
 				);
 			}
 			if (next.done) break;
@@ -233,12 +241,12 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 			}
 
 			let attempt = 0;
-			const retryOrFail = async (message: string, status: number | undefined, cause?: unknown) => {
+			// No `cause` here: HTTP client errors carry the request config, i.e. the upload URL with its token.
+			const retryOrFail = async (message: string, status: number | undefined) => {
 				if (attempt >= maxRetries) {
 					throw fail(
 						`${message}; gave up on chunk ${chunk.index + 1} of ${plan.totalChunkCount} after ${attempt + 1} attempts. TikTok or the network may be having trouble; try again later`,
 						{ status, retryable: true },
-						cause,
 					);
 				}
 				const delay = baseDelay * 2 ** attempt;
@@ -279,7 +287,7 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 				} catch (error) {
 					if (isAbortError(error, signal)) throw cancelled();
 					if (isNetworkError(error)) {
-						await retryOrFail(`The connection to TikTok's upload server (${uploadHost}) dropped (${errorCode(error) ?? 'connection error'})`, undefined, error);
+						await retryOrFail(`The connection to TikTok's upload server (${uploadHost}) dropped (${errorCode(error) ?? 'connection error'})`, undefined);
 						continue;
 					}
 					throw fail(

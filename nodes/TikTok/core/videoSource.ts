@@ -71,6 +71,14 @@ function checkPlan(plan: ChunkPlan, size: number): void {
 	}
 }
 
+/** The error as a `cause`, unless it is an HTTP client error (those carry the request URL and headers). */
+function safeCause(error: unknown): unknown {
+	if (error && typeof error === 'object' && ('config' in error || 'request' in error || 'response' in error)) {
+		return undefined;
+	}
+	return error;
+}
+
 function errorText(error: unknown): string {
 	if (error && typeof error === 'object') {
 		const e = error as { code?: unknown; message?: unknown };
@@ -140,7 +148,7 @@ class StreamVideoSource implements VideoSource {
 		if (!result) {
 			throw new Error(
 				`Reading ${this.label.replace(/^The /, 'the ')} failed after ${bytes(this.bytesRead)} of ${bytes(this.size)} (${errorText(failure)})`,
-				{ cause: failure },
+				{ cause: safeCause(failure) },
 			);
 		}
 		if (result.done) {
@@ -298,7 +306,7 @@ async function checkHead(source: VideoSource, declared: VideoContentType, label:
 }
 
 function cancelledDownload(cause: unknown): Error {
-	const error = new Error('The download of the video was cancelled', { cause });
+	const error = new Error('The download of the video was cancelled', { cause: safeCause(cause) });
 	error.name = 'AbortError';
 	return error;
 }
@@ -434,7 +442,7 @@ export async function openDownloadSource(
 		if (failure !== undefined || !response) {
 			if (options.signal?.aborted) throw cancelledDownload(failure);
 			throw new Error(`Could not download the video from "${shown}" (${errorText(failure)}). Check that the URL is reachable`, {
-				cause: failure,
+				cause: safeCause(failure),
 			});
 		}
 		const status = response.statusCode;

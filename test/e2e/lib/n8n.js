@@ -117,6 +117,8 @@ class N8nInstance {
 		if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
 			fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
 		}
+		// A rebuilt tarball keeps the same version: remove the old copy so npm cannot keep it.
+		fs.rmSync(path.join(nodesDir, 'node_modules', PACKAGE_NAME), { recursive: true, force: true });
 		// Use the machine's npm (Node 20 is fine for a pure-JS package). --omit=peer: n8n provides n8n-workflow.
 		const r = await runCapture(
 			'npm',
@@ -140,7 +142,7 @@ class N8nInstance {
 				N8N_HOST: host,
 				N8N_PROTOCOL: 'http',
 				N8N_EDITOR_BASE_URL: `http://${host}:${port}`,
-				WEBHOOK_URL: `http://${host}:${port}/`,
+				N8N_WEBHOOK_URL: `http://${host}:${port}/`,
 				N8N_RUNNERS_BROKER_PORT: brokerPort,
 				...env,
 			}),

@@ -1,0 +1,126 @@
+/**
+ * Shared set-up for node integration tests: a TikTok sandbox with quick processing, scaled-down
+ * polling, and helpers that run a node the way n8n does and collect what a test asserts on.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { TikTokPublishVideo } from '../../nodes/TikTokPublishVideo/TikTokPublishVideo.node';
+import { TikTokUploadVideo } from '../../nodes/TikTokUploadVideo/TikTokUploadVideo.node';
+import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
+import { setPollIntervalsForTests } from '../../nodes/TikTok/core/publishStatus';
+import {
+	createTestContext,
+	expectNoSecrets,
+	sandboxCredentials,
+	secretsOf,
+	type TestContext,
+	type TestContextOptions,
+} from '../helpers';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
+
+export const INIT_PATHS = ['/post/publish/video/init/', '/post/publish/inbox/video/init/'];
+
+export function initCalls(sandbox: Sandbox): number {
+	return INIT_PATHS.reduce((sum, path) => sum + sandbox.countCalls(path), 0);
+}
+
+/** TikTok's per-minute limits, scaled to this window for both the sandbox and the node's pacing. */
+export const TEST_RATE_WINDOW_MS = 1000;
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	setPollIntervalsForTests([30, 60, 100]);
+	setPacingWindowForTests(TEST_RATE_WINDOW_MS);
+	resetPacing();
+	return await startSandbox({ processingMs: 40, rateLimits: { windowMs: TEST_RATE_WINDOW_MS }, ...options });
+}
+
+/** A fresh start for each test: empty log and publishes, default scenario, empty pacing windows. */
+export function resetSandbox(sandbox: Sandbox): void {
+	sandbox.reset();
+	resetPacing();
+	sandbox.configure({
+		faults: {
+			cannotPost: null,
+			chunkStatus: null,
+			dropConnection: null,
+			dropAfterAccept: null,
+			stuckProcessing: false,
+			failReason: null,
+			initError: null,
+			statusError: null,
+			pullFails: false,
+		},
+		account: { private: false },
+		creator: { commentDisabled: false, duetDisabled: false, stitchDisabled: false, maxVideoPostDurationSec: 600 },
+		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true } },
+		verifiedUrlPrefixes: [],
+		verifyOwnMedia: false,
+	});
+}
+
+export const publishDefaults = {
+	source: 'binary',
+	binaryPropertyName: 'data',
+	caption: 'Nouvelle collection #artisan',
+	privacyLevel: 'PUBLIC_TO_EVERYONE',
+	allowComments: false,
+	allowDuet: false,
+	allowStitch: false,
+	commercialContent: false,
+	isAiGenerated: false,
+	expectedAccount: '',
+	waitForResult: true,
+	options: {},
+};
+
+export const uploadDefaults = {
+	source: 'binary',
+	binaryPropertyName: 'data',
+	expectedAccount: '',
+	waitForResult: true,
+	options: {},
+};
+
+export interface NodeRun {
+	ctx: TestContext;
+	output?: INodeExecutionData[];
+	error?: Error & { description?: string; httpCode?: string; context?: Record<string, unknown> };
+}
+
+/** Runs a node once; the error (if any) is returned, and every run is scanned for secrets. */
+export async function runNode(
+	node: 'publish' | 'upload',
+	sandbox: Sandbox,
+	options: Omit<TestContextOptions, 'parameters'> & { parameters?: Record<string, unknown> },
+): Promise<NodeRun> {
+	const defaults = node === 'publish' ? publishDefaults : uploadDefaults;
+	const ctx = createTestContext({
+		credentials: sandboxCredentials(sandbox),
+		...options,
+		parameters: { ...defaults, ...options.parameters },
+	});
+	const instance = node === 'publish' ? new TikTokPublishVideo() : new TikTokUploadVideo();
+	const run: NodeRun = { ctx };
+	try {
+		run.output = (await instance.execute.call(ctx))[0];
+	} catch (error) {
+		run.error = error as NodeRun['error'];
+	}
+	expectNoSecrets(
+		{
+			output: run.output,
+			message: run.error?.message,
+			description: run.error?.description,
+			error: run.error ? JSON.parse(JSON.stringify(run.error)) : undefined,
+			logs: ctx.harness.logs,
+		},
+		secretsOf(ctx),
+	);
+	return run;
+}
+
+export function onlyPublish(sandbox: Sandbox) {
+	const records = [...sandbox.publishes.values()];
+	expect(records).toHaveLength(1);
+	return records[0];
+}
