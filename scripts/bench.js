@@ -337,7 +337,7 @@ async function main() {
 				const p = await runPackage(sandbox, m, { chunkMb: args.chunkMb });
 				results[s].package.push(p);
 				say(
-					`round ${r} ${s} MiB package: ${round1(p.mbps)} MB/s, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, sandbox CPU ${round2(p.sandboxCpuShare)}`,
+					`round ${r} ${s} MiB package: ${round1(p.mbps)} MB/s, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, Buffers peak ${fmtMB(p.peakArrayBuffers - p.idleArrayBuffers)} MB / heap peak ${fmtMB(p.peakHeapUsed - p.idleHeapUsed)} MB over idle, sandbox CPU ${round2(p.sandboxCpuShare)}`,
 				);
 				const c = await runCurl(sandbox, m, plan);
 				results[s].curl.push(c);

@@ -232,12 +232,17 @@ async function main() {
 	const idleRss = process.memoryUsage().rss;
 	const maxRssBeforeKb = process.resourceUsage().maxRSS;
 
+	const idleMem = process.memoryUsage();
 	let peakRss = idleRss;
+	let peakArrayBuffers = idleMem.arrayBuffers;
+	let peakHeapUsed = idleMem.heapUsed;
 	let samples = 0;
 	const sampler = setInterval(() => {
-		const rss = process.memoryUsage().rss;
+		const m = process.memoryUsage();
 		samples++;
-		if (rss > peakRss) peakRss = rss;
+		if (m.rss > peakRss) peakRss = m.rss;
+		if (m.arrayBuffers > peakArrayBuffers) peakArrayBuffers = m.arrayBuffers;
+		if (m.heapUsed > peakHeapUsed) peakHeapUsed = m.heapUsed;
 	}, 20);
 
 	allocStats.phase = 'upload';
@@ -267,6 +272,10 @@ async function main() {
 		idleRss,
 		peakRssSampled: peakRss,
 		maxRss: maxRssKb * 1024,
+		idleArrayBuffers: idleMem.arrayBuffers,
+		peakArrayBuffers,
+		idleHeapUsed: idleMem.heapUsed,
+		peakHeapUsed,
 		maxRssBeforeUpload: maxRssBeforeKb * 1024,
 		samples,
 		executeMs: t1 - t0,

@@ -11,11 +11,14 @@ interface CreatorInfoResponse {
 	stitch_disabled?: boolean;
 	max_video_post_duration_sec?: number;
 	creator_username?: string;
+	creator_nickname?: string;
 }
 
 export interface CreatorInfo extends CreatorOptions {
 	/** Used only to build the post's URL; never written to the output on its own. */
 	username?: string;
+	/** Shown in the privacy list ("posting as …"), as TikTok's posting guidelines ask; never output. */
+	nickname?: string;
 }
 
 /**
@@ -39,5 +42,6 @@ export async function fetchCreatorInfo(
 		stitchDisabled: info.stitch_disabled === true,
 		maxVideoPostDurationSec: info.max_video_post_duration_sec,
 		username: info.creator_username,
+		nickname: info.creator_nickname,
 	};
 }
