@@ -24,6 +24,10 @@
  *      processing times: time from the sandbox's `completedAt` to the node returning;
  *   6. prints a table and, as the LAST line, one JSON object.
  *
+ * Diagnostics (not needed for the figures): --no-build (reuse .cache/bench-build), --read-hint N (the read
+ * size the node asks n8n's binary stream for, default the node's 1 MiB), --gc-per-chunk (a forced GC
+ * before every chunk PUT, to separate live memory from garbage V8 has not collected yet).
+ *
  * Units: chunk "MB" = 1,000,000 bytes (the node's Chunk Size (MB) parameter); throughput MB/s =
  * 1,000,000 bytes/s; memory MB = 1,000,000 bytes (to compare with the chunk size directly).
  */
@@ -62,6 +66,8 @@ function parseArgs(argv) {
 		else if (flag === '--no-wait-check') args.waitCheck = false;
 		else if (flag === '--keep-media') args.keepMedia = true;
 		else if (flag === '--no-build') args.build = false;
+		else if (flag === '--read-hint') args.readHint = value();
+		else if (flag === '--gc-per-chunk') args.gcPerChunk = true;
 		else if (flag === '--help' || flag === '-h') {
 			process.stdout.write(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 4).join('\n') + '\n');
 			process.exit(0);
@@ -159,7 +165,7 @@ async function publishRecord(sandbox, publishId) {
 
 // ---------- one package run (child process) ----------
 
-function runPackage(sandbox, media, { chunkMb, node = 'upload', waitForResult = false }) {
+function runPackage(sandbox, media, { chunkMb, node = 'upload', waitForResult = false, readHint, gcPerChunk }) {
 	return (async () => {
 		await control(sandbox, 'POST', 'reset', {});
 		const token = await control(sandbox, 'POST', 'mint-token', {});
@@ -171,7 +177,7 @@ function runPackage(sandbox, media, { chunkMb, node = 'upload', waitForResult = 
 			options: { ...(chunkMb !== undefined ? { chunkSizeMb: chunkMb } : {}), timeoutMinutes: 2 },
 		};
 		if (node === 'publish') Object.assign(parameters, { caption: 'bench', privacyLevel: 'SELF_ONLY', allowComments: false, allowDuet: false, allowStitch: false });
-		const spec = { buildDir: BUILD_DIR, storagePath: media.storagePath, baseUrl: sandbox.baseUrl, token, binary: media.binary, node, parameters };
+		const spec = { buildDir: BUILD_DIR, storagePath: media.storagePath, baseUrl: sandbox.baseUrl, token, binary: media.binary, node, parameters, readHint, gcPerChunk };
 		let cpu0 = NaN;
 		let cpu1 = NaN;
 		const result = await new Promise((resolve, reject) => {
@@ -334,7 +340,7 @@ async function main() {
 			for (const s of sizes) {
 				const m = media[s];
 				const plan = planChunks(m.size, chunkBytes);
-				const p = await runPackage(sandbox, m, { chunkMb: args.chunkMb });
+				const p = await runPackage(sandbox, m, { chunkMb: args.chunkMb, readHint: args.readHint, gcPerChunk: args.gcPerChunk });
 				results[s].package.push(p);
 				say(
 					`round ${r} ${s} MiB package: ${round1(p.mbps)} MB/s, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, Buffers peak ${fmtMB(p.peakArrayBuffers - p.idleArrayBuffers)} MB / heap peak ${fmtMB(p.peakHeapUsed - p.idleHeapUsed)} MB over idle, sandbox CPU ${round2(p.sandboxCpuShare)}`,
@@ -363,6 +369,7 @@ async function main() {
 				peakRss: Math.max(...pk.map((x) => Math.max(x.maxRss, x.peakRssSampled))),
 				peakOverIdle: Math.max(...pk.map((x) => Math.max(x.maxRss, x.peakRssSampled) - x.idleRss)),
 				largestAlloc: Math.max(...pk.map((x) => x.largestAllocUpload)),
+				arrayBuffersOverIdle: Math.max(...pk.map((x) => x.peakArrayBuffers - x.idleArrayBuffers)),
 				sourceLargest: Math.max(...pk.map((x) => x.sourceStats?.largestAllocation ?? 0)),
 				bigAllocsPerChunk: median(pk.map((x) => x.bigAllocsUpload / plan.totalChunkCount)),
 				bigAllocSizes: pk[pk.length - 1].bigAllocSizesUpload,
@@ -393,12 +400,12 @@ async function main() {
 		lines.push(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model?.trim()}), ${fmtMB(os.totalmem())} MB RAM, node ${process.version}, ${spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').slice(0, 2).join(' ')}`);
 		lines.push(`chunk size ${chunkMb} MB (${chunkBytes.toLocaleString('en-US')} bytes), ${args.rounds} rounds, alternating package / curl`);
 		lines.push('');
-		lines.push('| file | chunks (last) | package MB/s (median; runs) | curl MB/s (median; runs) | ratio | idle RSS MB | peak RSS MB | peak − idle MB | largest Buffer MB | ≥256 KiB allocs / chunk | pkg CPU s/GB | sandbox CPU pkg / curl | sha256 |');
-		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+		lines.push('| file | chunks (last) | package MB/s (median; runs) | curl MB/s (median; runs) | ratio | idle RSS MB | peak RSS MB | peak − idle MB | Buffers (arrayBuffers) peak − idle MB | largest Buffer MB | ≥256 KiB allocs / chunk | pkg CPU s/GB | sandbox CPU pkg / curl | sha256 |');
+		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const s of sizes) {
 			const x = summary[s];
 			lines.push(
-				`| ${s} MiB (${x.bytes.toLocaleString('en-US')} B) | ${x.chunks} (${fmtMB(x.lastChunk)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round2(x.ratio)} | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} | ${fmtMB(x.largestAlloc)} (source: ${fmtMB(x.sourceLargest)}) | ${round2(x.bigAllocsPerChunk)} | ${round2(x.packageCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuCurl)} | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
+				`| ${s} MiB (${x.bytes.toLocaleString('en-US')} B) | ${x.chunks} (${fmtMB(x.lastChunk)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round2(x.ratio)} | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} | ${fmtMB(x.arrayBuffersOverIdle)} | ${fmtMB(x.largestAlloc)} (source: ${fmtMB(x.sourceLargest)}) | ${round2(x.bigAllocsPerChunk)} | ${round2(x.packageCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuCurl)} | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
 			);
 		}
 		lines.push('');

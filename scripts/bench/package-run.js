@@ -161,6 +161,7 @@ async function main() {
 	const httpRequest = async (options) => {
 		const isPut = options.method === 'PUT';
 		if (isPut) {
+			if (spec.gcPerChunk && global.gc) global.gc(); // experiment knob only (--gc-per-chunk)
 			timing.puts++;
 			if (timing.firstPutAt === undefined) timing.firstPutAt = performance.now();
 		}
@@ -216,6 +217,8 @@ async function main() {
 
 	// Spy on the source: the node's own VideoSource stats (largest allocation) if it exposes them.
 	const videoSourceModule = require(path.join(spec.buildDir, 'nodes/TikTok/core/videoSource.js'));
+	// Experiment knob (bench.js --read-hint N): the read size the node asks n8n's binary stream for.
+	if (spec.readHint) videoSourceModule.BINARY_READ_HINT = spec.readHint;
 	let sourceStats;
 	const openBinarySource = videoSourceModule.openBinarySource;
 	videoSourceModule.openBinarySource = async (...args) => {

@@ -78,6 +78,15 @@ async function part(label, fn) {
 	line(`-- ${label}: ${secs(ms)}`);
 }
 
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+}
+
 function assert(cond, msg) {
 	if (!cond) throw new Error(msg);
 }
@@ -130,29 +139,37 @@ function useCredential(wf, cred) {
 
 const CLOUDINARY_BASE = 'https://res.cloudinary.com/demo/video/upload/';
 
-/** A minimal workflow that calls TikTok through the credential (HTTP Request node, predefined credential). */
-function userInfoWorkflow(id, cred, sandbox) {
+/**
+ * A workflow that calls TikTok through the credential with this package's own node: TikTok Publish
+ * Video with Expected Account, so user/info is the first TikTok call of each run, then creator_info,
+ * a pulled video (the sandbox's own verified /media/ prefix) and the final status.
+ */
+function refreshProbeWorkflow(id, cred, sandbox) {
 	return {
 		id,
-		name: 'e2e: TikTok user info through the credential',
+		name: 'e2e: TikTok Publish Video through the stored credential',
 		nodes: [
 			{ id: 'e2e-0001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{
 				id: 'e2e-0002',
-				name: 'User info',
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.2,
+				name: 'Publish',
+				type: 'n8n-nodes-tiktok-content-posting.tikTokPublishVideo',
+				typeVersion: 1,
 				position: [260, 0],
 				parameters: {
-					url: `${sandbox.apiBaseUrl}/user/info/?fields=open_id,display_name`,
-					authentication: 'predefinedCredentialType',
-					nodeCredentialType: 'tikTokOAuth2Api',
+					source: 'url',
+					videoUrl: `${sandbox.baseUrl}/media/refresh-probe.mp4?bytes=200000`,
+					uploadMethod: 'pull',
+					caption: 'Token refresh probe',
+					privacyLevel: 'SELF_ONLY',
+					expectedAccount: 'Sandbox Shop',
+					waitForResult: true,
 					options: {},
 				},
 				credentials: { tikTokOAuth2Api: { id: cred.id, name: cred.name } },
 			},
 		],
-		connections: { Start: { main: [[{ node: 'User info', type: 'main', index: 0 }]] } },
+		connections: { Start: { main: [[{ node: 'Publish', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 		active: false,
@@ -186,10 +203,15 @@ function expectedSha256(makeMp4, bytes, opts) {
 async function main() {
 	const tStart = Date.now();
 	const workRoot = path.join(REPO_ROOT, '.n8n-e2e');
-	// Older runs are removed; this one is kept on failure (or with E2E_KEEP=1) for inspection.
+	// This run's folder is kept on failure (or with E2E_KEEP=1) for inspection.
 	fs.mkdirSync(workRoot, { recursive: true });
-	for (const f of fs.readdirSync(workRoot)) if (f.startsWith('run-')) fs.rmSync(path.join(workRoot, f), { recursive: true, force: true });
-	const work = path.join(workRoot, `run-${Date.now()}`);
+	// Older runs are removed unless their runner is still alive (another e2e run in the same checkout).
+	for (const f of fs.readdirSync(workRoot)) {
+		const m = /^run-(\d+)-/.exec(f);
+		if (!f.startsWith('run-') || (m && pidAlive(Number(m[1])))) continue;
+		fs.rmSync(path.join(workRoot, f), { recursive: true, force: true });
+	}
+	const work = path.join(workRoot, `run-${process.pid}-${Date.now()}`);
 	const mediaDir = path.join(work, 'media');
 	fs.mkdirSync(mediaDir, { recursive: true });
 	line(`e2e work folder: ${path.relative(REPO_ROOT, work)}`);
@@ -482,7 +504,8 @@ async function main() {
 				line('note: part b did not connect a credential; c uses a minted token');
 			} else line(`using the credential connected in part b (${cred.id})`);
 			await sandbox.reset();
-			const wf = userInfoWorkflow('tkE2eRefresh0001', cred, sandbox);
+			await sandbox.configure({ verifyOwnMedia: true });
+			const wf = refreshProbeWorkflow('tkE2eRefresh0001', cred, sandbox);
 			await n8n.importWorkflow(wf);
 			const tokenOf = async () => (await n8n.exportCredentials(cred.id)).find((c) => c.id === cred.id)?.data?.oauthTokenData ?? {};
 
@@ -491,11 +514,11 @@ async function main() {
 				assert(t0.access_token && t0.refresh_token, 'stored credential has no tokens');
 				const exec = await n8n.execute(wf.id);
 				const how = assertRunSucceeded(exec);
-				const out = nodeItems(exec.run, 'User info')?.[0];
-				assert(out?.data?.user?.open_id, `user info: ${JSON.stringify(out)?.slice(0, 200)}`);
+				const out = nodeItems(exec.run, 'Publish')?.[0];
+				assert(out?.status === 'PUBLISH_COMPLETE', `TikTok Publish Video output: ${JSON.stringify(out)?.slice(0, 200)}`);
 				const refreshes = tokenRequests(await sandbox.log()).filter((r) => r.grantType === 'refresh_token');
 				assert(refreshes.length === 0, 'n8n refreshed although the token was valid');
-				return `${how}; open_id ${out.data.user.open_id}`;
+				return `${how}; TikTok Publish Video: ${out.status} (${out.publishId})`;
 			});
 			if (!ok1) return skipAsFailed(names.slice(1), 'baseline run failed');
 

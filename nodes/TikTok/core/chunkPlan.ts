@@ -45,7 +45,8 @@ function formatBytes(n: number): string {
 export function chunkSizeFromMegabytes(mb: number): number {
 	if (typeof mb !== 'number' || !Number.isFinite(mb)) {
 		throw new Error(
-			`The chunk size must be a number of megabytes (1 MB = 1,000,000 bytes), got "${String(mb)}"`,
+			// Campaign fix (issue 5): show objects/arrays as JSON, not "[object Object]".
+			`The chunk size must be a number of megabytes (1 MB = 1,000,000 bytes), got ${typeof mb === 'object' && mb !== null ? JSON.stringify(mb) : `"${String(mb)}"`}`,
 		);
 	}
 	const bytes = Math.round(mb * 1_000_000);

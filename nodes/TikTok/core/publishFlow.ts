@@ -156,7 +156,7 @@ function handedOverError(
 	error: unknown,
 	publishId: string,
 ): NodeApiError | NodeOperationError {
-	const handedOver = `The video had already been handed over to TikTok completely, so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`;
+	const handedOver = `The video had already been handed over to TikTok (all its bytes, or its URL to pull), so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`;
 	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
 		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
 			itemIndex,

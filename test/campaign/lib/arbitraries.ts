@@ -83,14 +83,17 @@ export const badCoverTimestamp = fc.oneof(
 	fc.integer({ min: 1, max: 1 << 30 }).map((n) => 2147483647 + n),
 	fc.maxSafeNat().filter((n) => n > 2147483647),
 	fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).filter((d) => !Number.isInteger(d)),
-	fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 2147483648, 1e21, 0.5),
+	fc.constantFrom(-1, 2147483648, 1e21, 0.5, -0.5, Number.MAX_VALUE, -Number.MAX_VALUE), // (NaN/Infinity arrive as null: JSON)
 );
 
 // ---------- chunk size ----------
 
-/** Not a number at all: must be refused. */
+/**
+ * Not a number at all: must be refused. (NaN and ±Infinity cannot reach the node: parameters are
+ * JSON, so they arrive as null = the default, like in n8n.)
+ */
 export const nonNumericChunkSize = fc.oneof(
-	fc.constantFrom<unknown>(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '10', 'ten', '', true, [10], { mb: 10 }),
+	fc.constantFrom<unknown>('10', 'ten', '', '5MB', true, false, [10], { mb: 10 }),
 	fc.string({ minLength: 1, maxLength: 8 }),
 );
 
@@ -123,6 +126,7 @@ function looksLikeVideo(buf: Buffer): boolean {
 }
 
 export interface BadBinary {
+	kind: string;
 	label: string;
 	item: INodeExecutionData;
 	binaryPropertyName?: string;
@@ -136,9 +140,10 @@ function item(buf: Buffer, m: 'memory' | 'stream', fileName: string, mimeType: s
 	return binaryItemFromBuffer(buf, { mode: m, fileName, mimeType: mimeType || undefined });
 }
 
-export const badBinary: fc.Arbitrary<BadBinary> = fc.oneof(
+export const badBinary: fc.Arbitrary<BadBinary> = fc.oneof<fc.Arbitrary<BadBinary>[]>(
 	// empty and 1-byte files
 	fc.tuple(mode, fc.constantFrom(0, 1), videoName, videoMime).map(([m, n, name, mime]) => ({
+		kind: n === 0 ? 'empty file' : '1-byte file',
 		label: `${n}-byte ${m}`,
 		item: n === 0 && m === 'stream' ? binaryItemFromGenerator(0, undefined, { fileName: name, mimeType: mime || 'video/mp4' }) : item(makeMp4(8).subarray(0, n), m, name, mime),
 	})),
@@ -146,11 +151,12 @@ export const badBinary: fc.Arbitrary<BadBinary> = fc.oneof(
 	fc
 		.tuple(mode, fc.uint8Array({ minLength: 1, maxLength: 3000 }), videoName, videoMime)
 		.filter(([, bytes]) => !looksLikeVideo(Buffer.from(bytes)))
-		.map(([m, bytes, name, mime]) => ({ label: `random ${bytes.length} bytes as ${name}`, item: item(Buffer.from(bytes), m, name, mime) })),
+		.map(([m, bytes, name, mime]) => ({ kind: 'random non-video bytes', label: `random ${bytes.length} bytes as ${name}`, item: item(Buffer.from(bytes), m, name, mime) })),
 	// other formats named like a video (PNG named .mp4, ...)
 	fc
 		.tuple(mode, fc.constantFrom(...Object.keys(MAGIC)), fc.integer({ min: 0, max: 5000 }), videoName, videoMime)
 		.map(([m, kind, pad, name, mime]) => ({
+			kind: 'other format named as video',
 			label: `${kind} named ${name} (${mime || 'no type'})`,
 			item: item(Buffer.concat([MAGIC[kind], Buffer.alloc(pad, 0x41)]), m, name, mime),
 		})),
@@ -162,19 +168,20 @@ export const badBinary: fc.Arbitrary<BadBinary> = fc.oneof(
 			fc.constantFrom('image/png', 'image/jpeg', 'text/plain', 'audio/mpeg', 'application/pdf', 'application/json'),
 			fc.constantFrom('video.mp4', 'video.png', 'video.txt', 'video'),
 		)
-		.map(([m, size, mime, name]) => ({ label: `MP4 labelled ${mime} (${name})`, item: item(makeMp4(size), m, name, mime) })),
+		.map(([m, size, mime, name]) => ({ kind: 'MP4 labelled non-video type', label: `MP4 labelled ${mime} (${name})`, item: item(makeMp4(size), m, name, mime) })),
 	// MP4 bytes with a non-video extension and a generic type
 	fc
 		.tuple(mode, fc.constantFrom('video.png', 'video.gif', 'video.avi', 'video.mkv', 'video.txt'))
-		.map(([m, name]) => ({ label: `MP4 as ${name} octet-stream`, item: item(makeMp4(3000), m, name, 'application/octet-stream') })),
+		.map(([m, name]) => ({ kind: 'MP4 with non-video extension', label: `MP4 as ${name} octet-stream`, item: item(makeMp4(3000), m, name, 'application/octet-stream') })),
 	// no such binary field
 	fc.constantFrom('nope', 'Data', ' ', 'data ').map((name) => ({
+		kind: 'missing binary field',
 		label: `binary field "${name}"`,
 		item: item(makeMp4(3000), 'memory', 'ok.mp4', 'video/mp4'),
 		binaryPropertyName: name,
 	})),
 	// no binary at all on the item
-	fc.constant({ label: 'item without binary', item: { json: { caption: 'x' } } as INodeExecutionData }),
+	fc.constant({ kind: 'missing binary field', label: 'item without binary', item: { json: { caption: 'x' } } as INodeExecutionData }),
 ).filter((b) => b.binaryPropertyName !== 'data ');
 
 // ---------- URLs (credential environment NOT Custom) ----------
@@ -228,11 +235,14 @@ export interface BadUrl {
 	url: string;
 }
 
-export const badUrl: fc.Arbitrary<BadUrl> = fc.oneof(
-	fc.tuple(fc.constantFrom('https', 'http', 'HTTPS'), privateHostLiteral, port, path).map(([scheme, host, p, pth]) => ({
-		kind: 'private/loopback host',
+export const privateUrl: fc.Arbitrary<BadUrl> = fc
+	.tuple(fc.constantFrom('https', 'http', 'HTTPS'), privateHostLiteral, port, path)
+	.map(([scheme, host, p, pth]) => ({
+		kind: 'private/loopback/metadata host',
 		url: `${scheme}://${host}${p ? `:${p}` : ''}${pth}`,
-	})),
+	}));
+
+export const badUrl: fc.Arbitrary<BadUrl> = fc.oneof(
 	fc.tuple(publicHost, path).map(([host, pth]) => ({ kind: 'http', url: `http://${host}${pth}` })),
 	fc
 		.tuple(fc.constantFrom('user:pass', 'admin:', ':secret', 'a%40b:c', 'user'), publicHost, path)
