@@ -212,7 +212,7 @@ function runPackage(sandbox, media, { chunkMb, node = 'upload', waitForResult = 
 
 // ---------- one curl run ----------
 
-async function runCurl(sandbox, media, plan) {
+async function runCurl(sandbox, media, plan, mode) {
 	await control(sandbox, 'POST', 'reset', {});
 	const token = await control(sandbox, 'POST', 'mint-token', {});
 	const res = await fetch(`${sandbox.baseUrl}/v2/post/publish/inbox/video/init/`, {
@@ -225,7 +225,7 @@ async function runCurl(sandbox, media, plan) {
 	const init = await res.json();
 	if (init.error?.code !== 'ok') throw new Error(`curl init failed: ${JSON.stringify(init.error)}`);
 	const { publish_id: publishId, upload_url: uploadUrl } = init.data;
-	const args = [CURL_SCRIPT, media.filePath, uploadUrl, 'video/mp4', String(plan.videoSize), ...plan.chunks.map((c) => `${c.start}:${c.end}:${c.length}`)];
+	const args = [CURL_SCRIPT, mode, media.filePath, uploadUrl, 'video/mp4', String(plan.videoSize), ...plan.chunks.map((c) => `${c.start}:${c.end}:${c.length}`)];
 	const cpu0 = cpuSeconds(sandbox.child.pid);
 	const w0 = Date.now();
 	const out = await new Promise((resolve, reject) => {
@@ -243,8 +243,8 @@ async function runCurl(sandbox, media, plan) {
 	const t1 = Number(/^T1 (\d+)/m.exec(out)[1]);
 	const codes = [...out.matchAll(/^C \d+ (\d+)/gm)].map((m) => m[1]);
 	if (codes.length !== plan.totalChunkCount || codes[codes.length - 1] !== '201') throw new Error(`curl upload: unexpected answers ${codes.join(',')}`);
-	// `times`: "0m0.001s 0m0.002s 0m1.234s 0m0.567s" = shell user/sys, children user/sys
-	const times = (/^TIMES (.*)$/m.exec(out)?.[1] ?? '').trim().split(/\s+/).map((t) => {
+	// `times`: "0m0.001s 0m0.002s\n0m1.234s 0m0.567s" = shell user/sys, then children user/sys
+	const times = (/^TIMES\n([\s\S]*)$/m.exec(out)?.[1] ?? '').trim().split(/\s+/).map((t) => {
 		const m = /(\d+)m([\d.]+)s/.exec(t);
 		return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
 	});
@@ -335,7 +335,7 @@ async function main() {
 		say(`sandbox ${sandbox.baseUrl} (pid ${sandbox.child.pid})`);
 
 		const results = {};
-		for (const s of sizes) results[s] = { package: [], curl: [] };
+		for (const s of sizes) results[s] = { package: [], curl: [], curlData: [] };
 		for (let r = 1; r <= args.rounds; r++) {
 			for (const s of sizes) {
 				const m = media[s];
@@ -345,9 +345,12 @@ async function main() {
 				say(
 					`round ${r} ${s} MiB package: ${round1(p.mbps)} MB/s, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, Buffers peak ${fmtMB(p.peakArrayBuffers - p.idleArrayBuffers)} MB / heap peak ${fmtMB(p.peakHeapUsed - p.idleHeapUsed)} MB over idle, sandbox CPU ${round2(p.sandboxCpuShare)}`,
 				);
-				const c = await runCurl(sandbox, m, plan);
+				const c = await runCurl(sandbox, m, plan, 'stream');
 				results[s].curl.push(c);
-				say(`round ${r} ${s} MiB curl:    ${round1(c.mbps)} MB/s, sandbox CPU ${round2(c.sandboxCpuShare)}`);
+				say(`round ${r} ${s} MiB curl -T -:             ${round1(c.mbps)} MB/s, sandbox CPU ${round2(c.sandboxCpuShare)}, curl+dd CPU ${round2(c.clientCpuSec)} s`);
+				const d = await runCurl(sandbox, m, plan, 'data');
+				results[s].curlData.push(d);
+				say(`round ${r} ${s} MiB curl --data-binary @-: ${round1(d.mbps)} MB/s, sandbox CPU ${round2(d.sandboxCpuShare)}, curl+dd CPU ${round2(d.clientCpuSec)} s`);
 			}
 		}
 
@@ -355,6 +358,7 @@ async function main() {
 		for (const s of sizes) {
 			const pk = results[s].package;
 			const cu = results[s].curl;
+			const cd = results[s].curlData;
 			const plan = planChunks(media[s].size, chunkBytes);
 			summary[s] = {
 				bytes: media[s].size,
@@ -364,6 +368,8 @@ async function main() {
 				packageAll: pk.map((x) => round1(x.mbps)),
 				curlMBps: median(cu.map((x) => x.mbps)),
 				curlAll: cu.map((x) => round1(x.mbps)),
+				curlDataMBps: median(cd.map((x) => x.mbps)),
+				curlDataAll: cd.map((x) => round1(x.mbps)),
 				idleRss: median(pk.map((x) => x.idleRss)),
 				// per run: max of the 20 ms samples and the kernel's high-water mark; then the largest run
 				peakRss: Math.max(...pk.map((x) => Math.max(x.maxRss, x.peakRssSampled))),
@@ -375,9 +381,11 @@ async function main() {
 				bigAllocSizes: pk[pk.length - 1].bigAllocSizesUpload,
 				packageCpuPerGB: median(pk.map((x) => (x.cpuUserMs + x.cpuSystemMs) / 1000 / (media[s].size / 1e9))),
 				curlClientCpuPerGB: median(cu.map((x) => x.clientCpuSec / (media[s].size / 1e9))),
+				curlDataClientCpuPerGB: median(cd.map((x) => x.clientCpuSec / (media[s].size / 1e9))),
 				sandboxCpuPackage: median(pk.map((x) => x.sandboxCpuShare)),
+				sandboxCpuPerGB: median([...pk, ...cu].map((x) => x.sandboxCpuSec / (media[s].size / 1e9))),
 				sandboxCpuCurl: median(cu.map((x) => x.sandboxCpuShare)),
-				shaOk: [...pk, ...cu].every((x) => x.shaOk),
+				shaOk: [...pk, ...cu, ...cd].every((x) => x.shaOk),
 			};
 			summary[s].ratio = summary[s].packageMBps / summary[s].curlMBps;
 		}
@@ -398,14 +406,14 @@ async function main() {
 		const lines = [];
 		lines.push('');
 		lines.push(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model?.trim()}), ${fmtMB(os.totalmem())} MB RAM, node ${process.version}, ${spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').slice(0, 2).join(' ')}`);
-		lines.push(`chunk size ${chunkMb} MB (${chunkBytes.toLocaleString('en-US')} bytes), ${args.rounds} rounds, alternating package / curl`);
+		lines.push(`chunk size ${chunkMb} MB (${chunkBytes.toLocaleString('en-US')} bytes), ${args.rounds} rounds, alternating package / curl -T - / curl --data-binary @-; ratio = package / curl -T -`);
 		lines.push('');
-		lines.push('| file | chunks (last) | package MB/s (median; runs) | curl MB/s (median; runs) | ratio | idle RSS MB | peak RSS MB | peak − idle MB | Buffers (arrayBuffers) peak − idle MB | largest Buffer MB | ≥256 KiB allocs / chunk | pkg CPU s/GB | sandbox CPU pkg / curl | sha256 |');
-		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+		lines.push('| file | chunks (last) | package MB/s (median; runs) | curl -T - MB/s (median; runs) | curl --data-binary @- MB/s (median; runs) | ratio | idle RSS MB | peak RSS MB | peak − idle MB | Buffers (arrayBuffers) peak − idle MB | largest Buffer MB | ≥256 KiB allocs / chunk | CPU s/GB pkg / curl -T / curl --data | sandbox CPU share pkg / curl -T (s/GB) | sha256 |');
+		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		for (const s of sizes) {
 			const x = summary[s];
 			lines.push(
-				`| ${s} MiB (${x.bytes.toLocaleString('en-US')} B) | ${x.chunks} (${fmtMB(x.lastChunk)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round2(x.ratio)} | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} | ${fmtMB(x.arrayBuffersOverIdle)} | ${fmtMB(x.largestAlloc)} (source: ${fmtMB(x.sourceLargest)}) | ${round2(x.bigAllocsPerChunk)} | ${round2(x.packageCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuCurl)} | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
+				`| ${s} MiB (${x.bytes.toLocaleString('en-US')} B) | ${x.chunks} (${fmtMB(x.lastChunk)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round1(x.curlDataMBps)} (${x.curlDataAll.join(', ')}) | ${round2(x.ratio)} | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} | ${fmtMB(x.arrayBuffersOverIdle)} | ${fmtMB(x.largestAlloc)} (source: ${fmtMB(x.sourceLargest)}) | ${round2(x.bigAllocsPerChunk)} | ${round2(x.packageCpuPerGB)} / ${round2(x.curlClientCpuPerGB)} / ${round2(x.curlDataClientCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuCurl)} (${round2(x.sandboxCpuPerGB)}) | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
 			);
 		}
 		lines.push('');

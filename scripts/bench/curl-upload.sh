@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # Reference upload for scripts/bench.js: the same bytes, the same chunk plan, one curl per chunk.
-#   curl-upload.sh FILE UPLOAD_URL CONTENT_TYPE TOTAL START:END:LENGTH ...
-# Each chunk is read from FILE by dd (skip/count in bytes) and piped into `curl --data-binary @-`;
-# nothing extra is written to disk. `Expect:` is cleared so curl does not wait for 100-continue
-# (the package does not send Expect either). Prints, on stdout:
+#   curl-upload.sh MODE FILE UPLOAD_URL CONTENT_TYPE TOTAL START:END:LENGTH ...
+# Each chunk is read from FILE by dd (skip/count in bytes) and piped into curl; nothing extra is
+# written to disk. MODE:
+#   data    `curl -X PUT --data-binary @-`: curl reads the whole chunk from the pipe into memory, then sends
+#   stream  `curl -X PUT -T -` with the explicit Content-Length (and no chunked encoding): curl sends while
+#           dd reads, the fastest a per-chunk curl gets (the limit the package is compared with)
+# `Expect:` is cleared so curl does not wait for 100-continue (the package does not send Expect either).
+# Prints, on stdout:
 #   T0 <ns>            before the first chunk
 #   C <index> <status> per chunk
 #   T1 <ns>            after the last answer
-#   TIMES <times output>  CPU of the shell and its children (dd, curl)
+#   TIMES              then bash's `times`: CPU of the shell, then of its children (dd, curl)
 set -euo pipefail
-file=$1 url=$2 type=$3 total=$4
-shift 4
+mode=$1 file=$2 url=$3 type=$4 total=$5
+shift 5
+case $mode in
+data) body=(--data-binary @-) ;;
+stream) body=(-T - -H "Transfer-Encoding:") ;;
+*) echo "unknown mode $mode" >&2; exit 2 ;;
+esac
 echo "T0 $(date +%s%N)"
 i=0
 for spec in "$@"; do
 	IFS=: read -r start end len <<<"$spec"
 	code=$(dd if="$file" iflag=skip_bytes,count_bytes skip="$start" count="$len" bs=1M status=none |
-		curl -sS -X PUT --data-binary @- \
+		curl -sS -X PUT "${body[@]}" \
 			-H "Content-Type: $type" \
 			-H "Content-Range: bytes $start-$end/$total" \
 			-H "Content-Length: $len" \
@@ -30,4 +39,5 @@ for spec in "$@"; do
 	i=$((i + 1))
 done
 echo "T1 $(date +%s%N)"
-echo "TIMES $(times | tr '\n' ' ')"
+echo TIMES
+times

@@ -85,13 +85,24 @@ function makeMp4(bytes, opts = {}) {
 async function writeMp4File(path, bytes, opts = {}) {
 	const hash = crypto.createHash('sha256');
 	const out = fs.createWriteStream(path);
+	// One error listener for the whole write (one per drain wait would pile up on big files).
+	let failed = null;
+	out.on('error', (error) => (failed = error));
 	try {
 		for (const chunk of mp4Chunks(bytes, opts)) {
 			hash.update(chunk);
-			if (!out.write(chunk)) await new Promise((resolve, reject) => {
-				out.once('drain', resolve);
-				out.once('error', reject);
-			});
+			if (!out.write(chunk)) {
+				await new Promise((resolve) => {
+					const done = () => {
+						out.off('drain', done);
+						out.off('error', done);
+						resolve();
+					};
+					out.once('drain', done);
+					out.once('error', done);
+				});
+			}
+			if (failed) throw failed;
 		}
 	} finally {
 		await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
