@@ -709,30 +709,14 @@ describe('bad input (property-based)', () => {
 		);
 	});
 
-	it('chunk sizes outside 5–64 MB are clamped to TikTok\'s range (documented), never sent out of range', async () => {
-		// docs/ARCHITECTURE.md "Units": the MB value is clamped to [5,242,880, 64,000,000]; not an error.
-		const video = mp4Item(11_000_000, { mode: 'stream' });
-		let runs = 0;
+	it('chunk sizes outside 5–64 MB are refused before any call', async () => {
 		await fc.assert(
-			fc.asyncProperty(outOfRangeChunkSize, async (chunkSizeMb) => {
-				const before = new Set(sb.publishes.keys());
-				const run = await runNode('clamp: chunk size out of range', 'upload', {
-					sandbox: sb,
-					items: [mp4Item(11_000_000, { mode: 'stream' }).item],
-					parameters: { options: { chunkSizeMb } },
-				});
-				expect(run.error).toBeUndefined();
-				const created = [...sb.publishes.values()].filter((r) => !before.has(r.publishId));
-				expect(created).toHaveLength(1);
-				const chunk = created[0].initBody.source_info.chunk_size as number;
-				expect(chunk === 11_000_000 || (chunk >= 5_242_880 && chunk <= 64_000_000)).toBe(true);
-				expect(created[0].sha256).toBe(video.sha256);
-				runs++;
-			}),
-			{ numRuns: 6 },
+			fc.asyncProperty(outOfRangeChunkSize, nodeKind, async (chunkSizeMb, node) =>
+				expectRejected('chunk size out of range', node, { items: [small().item], parameters: { options: { chunkSizeMb } }, tripwire: true }, /from 5 to 64 MB/),
+			),
+			{ numRuns: 30 },
 		);
-		collector.notes.push(`chunk size: ${runs} out-of-range values clamped as documented and uploaded intact (not counted as refusals)`);
-	}, 30_000);
+	});
 
 	it('empty, 1-byte, non-video and mislabelled binaries are refused before init', async () => {
 		await fc.assert(

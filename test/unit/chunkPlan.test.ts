@@ -184,13 +184,13 @@ describe('chunkSizeFromMegabytes', () => {
 		expect(chunkSizeFromMegabytes(64)).toBe(64_000_000);
 	});
 
-	it('clamps to [5,242,880, 64,000,000]', () => {
+	it('reads 5 MB as 5 MiB, TikTok\'s strict minimum', () => {
 		expect(chunkSizeFromMegabytes(5)).toBe(5_242_880);
-		expect(chunkSizeFromMegabytes(1)).toBe(5_242_880);
-		expect(chunkSizeFromMegabytes(0)).toBe(5_242_880);
-		expect(chunkSizeFromMegabytes(-3)).toBe(5_242_880);
-		expect(chunkSizeFromMegabytes(64.5)).toBe(64_000_000);
-		expect(chunkSizeFromMegabytes(1000)).toBe(64_000_000);
+		expect(chunkSizeFromMegabytes(5.2)).toBe(5_242_880);
+	});
+
+	it.each([4.99, 1, 0, -3, 64.5, 1000])('refuses %p MB, outside 5 to 64', (mb) => {
+		expect(() => chunkSizeFromMegabytes(mb)).toThrow(/from 5 to 64 MB/);
 	});
 
 	it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('rejects %p', (mb) => {

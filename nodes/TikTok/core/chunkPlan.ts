@@ -1,7 +1,7 @@
 /**
  * Pure chunk planning for TikTok's FILE_UPLOAD (see docs/ARCHITECTURE.md "Chunk plan" and
- * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes are clamped to the
- * range that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
+ * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes stay within the range
+ * that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
  */
 
 /** 5 MiB: the smallest chunk TikTok accepts (and the threshold under which a file must be one chunk). */
@@ -39,14 +39,20 @@ function formatBytes(n: number): string {
 }
 
 /**
- * Converts a "MB" parameter (1 MB = 1,000,000 bytes) into a chunk size in bytes, clamped to
- * [5,242,880, 64,000,000]. Throws on a value that is not a finite number.
+ * Converts a "MB" parameter (1 MB = 1,000,000 bytes) into a chunk size in bytes. The parameter must
+ * be from 5 to 64; the result is then kept within TikTok's strict range [5,242,880, 64,000,000]
+ * (5 MB reads as 5 MiB, TikTok's binary reading of its own minimum). Anything else is refused.
  */
 export function chunkSizeFromMegabytes(mb: number): number {
 	if (typeof mb !== 'number' || !Number.isFinite(mb)) {
 		throw new Error(
 			// Campaign fix (issue 5): show objects/arrays as JSON, not "[object Object]".
 			`The chunk size must be a number of megabytes (1 MB = 1,000,000 bytes), got ${typeof mb === 'object' && mb !== null ? JSON.stringify(mb) : `"${String(mb)}"`}`,
+		);
+	}
+	if (mb < 5 || mb > 64) {
+		throw new Error(
+			`The chunk size must be from 5 to 64 MB (TikTok's limits for one upload request), got ${mb} MB`,
 		);
 	}
 	const bytes = Math.round(mb * 1_000_000);

@@ -97,7 +97,7 @@ export const nonNumericChunkSize = fc.oneof(
 	fc.string({ minLength: 1, maxLength: 8 }),
 );
 
-/** Finite but outside 5–64: documented to be clamped into [5 MiB, 64 MB]. */
+/** Finite but outside 5–64: refused before any call. */
 export const outOfRangeChunkSize = fc.oneof(
 	fc.double({ noNaN: true, min: -1e9, max: 4.999 }),
 	fc.double({ noNaN: true, min: 64.001, max: 1e12 }),
