@@ -17,7 +17,8 @@
  *      - package: a child process (scripts/bench/package-run.js) runs the built TikTok Upload Video node
  *        on that binary (n8n-core's getBinaryStream over the filesystem store, n8n's OutboundHttp
  *        request helper), measuring idle RSS, peak RSS and the largest Buffer allocated;
- *      - curl: its own init, then one `dd | curl -X PUT --data-binary @-` per chunk of the same plan;
+ *      - curl: its own init, then one `dd | curl -X PUT` per chunk of the same plan, twice: `-T -`
+ *        (streamed; the reference for the ratio) and `--data-binary @-` (curl buffers the chunk first);
  *      throughput = file bytes / time from the first chunk to the 201; the sandbox's sha256 of every
  *      upload must equal the file's; the sandbox's CPU share comes from /proc/<pid>/stat;
  *   5. status waiting: the Publish Video node with Wait for Result on, against several sandbox
