@@ -52,5 +52,6 @@
 export * from './binary';
 export * from './context';
 export * from './credentials';
+export * from './nodeParameters';
 export * from './secrets';
 export * from './sandboxCredentials';

@@ -11,12 +11,14 @@ import { setPollIntervalsForTests } from '../../nodes/TikTok/core/publishStatus'
 import {
 	createTestContext,
 	expectNoSecrets,
+	publishVideoParameters,
 	sandboxCredentials,
 	secretsOf,
 	type TestContext,
 	type TestContextOptions,
+	uploadVideoParameters,
 } from '../helpers';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
+import { defaultOptions, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 
 export const INIT_PATHS = ['/post/publish/video/init/', '/post/publish/inbox/video/init/'];
 
@@ -38,48 +40,16 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sa
 export function resetSandbox(sandbox: Sandbox): void {
 	sandbox.reset();
 	resetPacing();
+	const defaults = defaultOptions();
 	sandbox.configure({
-		faults: {
-			cannotPost: null,
-			chunkStatus: null,
-			dropConnection: null,
-			dropAfterAccept: null,
-			stuckProcessing: false,
-			failReason: null,
-			initError: null,
-			statusError: null,
-			pullFails: false,
-		},
-		account: { private: false },
-		creator: { commentDisabled: false, duetDisabled: false, stitchDisabled: false, maxVideoPostDurationSec: 600 },
-		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true } },
+		faults: defaults.faults,
+		account: defaults.account,
+		creator: defaults.creator,
+		clients: defaults.clients,
 		verifiedUrlPrefixes: [],
 		verifyOwnMedia: false,
 	});
 }
-
-export const publishDefaults = {
-	source: 'binary',
-	binaryPropertyName: 'data',
-	caption: 'Nouvelle collection #artisan',
-	privacyLevel: 'PUBLIC_TO_EVERYONE',
-	allowComments: false,
-	allowDuet: false,
-	allowStitch: false,
-	commercialContent: false,
-	isAiGenerated: false,
-	expectedAccount: '',
-	waitForResult: true,
-	options: {},
-};
-
-export const uploadDefaults = {
-	source: 'binary',
-	binaryPropertyName: 'data',
-	expectedAccount: '',
-	waitForResult: true,
-	options: {},
-};
 
 export interface NodeRun {
 	ctx: TestContext;
@@ -93,7 +63,7 @@ export async function runNode(
 	sandbox: Sandbox,
 	options: Omit<TestContextOptions, 'parameters'> & { parameters?: Record<string, unknown> },
 ): Promise<NodeRun> {
-	const defaults = node === 'publish' ? publishDefaults : uploadDefaults;
+	const defaults = node === 'publish' ? publishVideoParameters : uploadVideoParameters;
 	const ctx = createTestContext({
 		credentials: sandboxCredentials(sandbox),
 		...options,

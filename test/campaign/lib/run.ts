@@ -8,34 +8,22 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { TikTokPublishVideo } from '../../../nodes/TikTokPublishVideo/TikTokPublishVideo.node';
 import { TikTokUploadVideo } from '../../../nodes/TikTokUploadVideo/TikTokUploadVideo.node';
-import { createTestContext, sandboxCredentials, type TestContext, type TestCredentials } from '../../helpers';
+import {
+	createTestContext,
+	publishVideoParameters,
+	sandboxCredentials,
+	uploadVideoParameters,
+	type TestContext,
+	type TestCredentials,
+} from '../../helpers';
 import type { Sandbox } from '../../sandbox';
 import { collector } from './collector';
 
 export const INIT_PATHS = ['/post/publish/video/init/', '/post/publish/inbox/video/init/', '/post/publish/content/init/'];
 
-export const publishDefaults = {
-	source: 'binary',
-	binaryPropertyName: 'data',
-	caption: 'Campaign #reliability',
-	privacyLevel: 'SELF_ONLY',
-	allowComments: false,
-	allowDuet: false,
-	allowStitch: false,
-	commercialContent: false,
-	isAiGenerated: false,
-	expectedAccount: '',
-	waitForResult: true,
-	options: {},
-};
+export const publishDefaults = { ...publishVideoParameters, caption: 'Campaign #reliability', privacyLevel: 'SELF_ONLY' };
 
-export const uploadDefaults = {
-	source: 'binary',
-	binaryPropertyName: 'data',
-	expectedAccount: '',
-	waitForResult: true,
-	options: {},
-};
+export const uploadDefaults = uploadVideoParameters;
 
 export type NodeKind = 'publish' | 'upload';
 
