@@ -35,17 +35,6 @@ export const RATE_LIMITS = {
 	status: 30,
 } as const;
 
-/** Byte limits (decimal "MB" = 1,000,000 bytes; see docs/ARCHITECTURE.md "Units"). */
-export const LIMITS = {
-	minChunkSize: 5_242_880,
-	maxChunkSize: 64_000_000,
-	maxSingleChunkSize: 64_000_000,
-	defaultChunkSize: 10_000_000,
-	maxVideoSize: 4_000_000_000,
-	maxChunkCount: 1000,
-	maxTitleLength: 2200,
-} as const;
-
 /** Credential fields that decide which URLs are used. */
 export interface TikTokCredentialUrlInput {
 	clientId?: string;
