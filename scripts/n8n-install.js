@@ -51,6 +51,12 @@ function secs(ms) {
 /** Environment in which npm and n8n run with Node 24 and native addons compile against its headers. */
 function node24Env(extra = {}) {
 	const env = { ...process.env };
+	// Under `npm run`, npm exports this repository's config (ignore-scripts=true from .npmrc, among
+	// others) as npm_config_* variables: they must not reach the separate n8n install, whose rebuild
+	// step has to run the native addons' build scripts.
+	for (const key of Object.keys(env)) {
+		if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
+	}
 	env.PATH = `${path.join(NODE_DIR, 'bin')}${path.delimiter}${env.PATH || ''}`;
 	// /root/.npmrc may set `nodedir=/usr` (Node 20 headers): the environment variable wins over user config.
 	env.npm_config_nodedir = NODE_DIR;
@@ -184,7 +190,7 @@ async function installN8n() {
 
 	t0 = Date.now();
 	log(`npm rebuild ${REBUILD.join(' ')} against Node ${NODE_VERSION}`);
-	await run('npm', ['rebuild', ...REBUILD, '--loglevel=error'], { cwd: APP_DIR, env });
+	await run('npm', ['rebuild', ...REBUILD, '--ignore-scripts=false', '--loglevel=error'], { cwd: APP_DIR, env });
 	const rebuildMs = Date.now() - t0;
 	log(`npm rebuild done in ${secs(rebuildMs)}`);
 
