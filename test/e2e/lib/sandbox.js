@@ -102,4 +102,22 @@ class SandboxClient {
 	}
 }
 
-module.exports = { startSandboxProcess, SandboxClient };
+/** The sandbox's default client (test/sandbox/state.js). */
+const CLIENT_KEY = 'sandbox-client-key';
+const CLIENT_SECRET = 'sandbox-client-secret';
+
+/** An n8n credential of this package pointed at the sandbox, as `n8n import:credentials` takes it. */
+function sandboxCredential({ id, name, sandbox, oauthTokenData }) {
+	const data = {
+		environment: 'custom',
+		apiBaseUrl: sandbox.apiBaseUrl,
+		customAuthUrl: sandbox.authorizeUrl,
+		customTokenUrl: sandbox.tokenUrl,
+		clientId: CLIENT_KEY,
+		clientSecret: CLIENT_SECRET,
+	};
+	if (oauthTokenData) data.oauthTokenData = oauthTokenData;
+	return { ...(id ? { id } : {}), name, type: 'tikTokOAuth2Api', data };
+}
+
+module.exports = { startSandboxProcess, SandboxClient, sandboxCredential, CLIENT_KEY, CLIENT_SECRET };

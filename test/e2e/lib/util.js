@@ -10,6 +10,16 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+}
+
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
@@ -149,4 +159,4 @@ async function waitFor(fn, { timeoutMs = 60000, intervalMs = 250, what = 'condit
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-module.exports = { REPO_ROOT, sleep, freePort, portFree, sha256File, runCapture, runOk, tail, HttpClient, waitFor, secs };
+module.exports = { REPO_ROOT, sleep, pidAlive, freePort, portFree, sha256File, runCapture, runOk, tail, HttpClient, waitFor, secs };
