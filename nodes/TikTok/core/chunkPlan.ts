@@ -46,7 +46,7 @@ function formatBytes(n: number): string {
 export function chunkSizeFromMegabytes(mb: number): number {
 	if (typeof mb !== 'number' || !Number.isFinite(mb)) {
 		throw new Error(
-			// Campaign fix (issue 5): show objects/arrays as JSON, not "[object Object]".
+			// Objects and arrays shown as JSON: "[object Object]" would not tell the user what they set.
 			`The chunk size must be a number of megabytes (1 MB = 1,000,000 bytes), got ${typeof mb === 'object' && mb !== null ? JSON.stringify(mb) : `"${String(mb)}"`}`,
 		);
 	}

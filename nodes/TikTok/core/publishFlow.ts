@@ -10,7 +10,7 @@ import { assertExpectedAccount } from './account';
 import { planChunks, type ChunkPlan } from './chunkPlan';
 import { ENDPOINTS, TIKTOK_CREDENTIAL_NAME } from './constants';
 import { fetchCreatorInfo, type CreatorInfo } from './creator';
-import { explainFailReason } from './errors';
+import { tikTokFailReasonError } from './errors';
 import { readMp4DurationSeconds } from './mp4';
 import type { VideoPostRequest } from './parameters';
 import { buildPostInfo, creatorProblems, durationProblem } from './postRules';
@@ -54,15 +54,8 @@ export async function postVideo(
 	cache: ExecutionCache,
 ): Promise<INodeExecutionData> {
 	const startedAt = Date.now();
-	const fail = (message: string, description?: string, publishId?: string) =>
-		new NodeOperationError(ctx.getNode(), message, {
-			itemIndex,
-			description: publishId ? `${description ?? ''} (publish_id: ${publishId})`.trim() : description,
-		});
-
-	// Campaign fix (issue 5): the URL checks (SSRF: private/loopback hosts, http, user:pass@) need no
-	// request, so they run first. Before, Publish Video called user/info and creator_info first, so a
-	// refused URL still sent requests to TikTok's API before the refusal.
+	// URL checks (http, user:pass@, private and loopback hosts) need no request, so they come first:
+	// a refused URL must not cost a single call to TikTok.
 	const delivery = await chooseDelivery(ctx, itemIndex, request, cache);
 
 	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
@@ -71,7 +64,12 @@ export async function postVideo(
 	if (request.mode === 'direct') {
 		creator = cache.creatorInfo ??= await fetchCreatorInfo.call(ctx, itemIndex);
 		const problems = creatorProblems(request.post!, creator);
-		if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
+		if (problems.length) {
+			throw new NodeOperationError(ctx.getNode(), problems[0], {
+				itemIndex,
+				description: problems.slice(1).join(' ') || undefined,
+			});
+		}
 	}
 
 	let init: InitResult;
@@ -106,15 +104,15 @@ export async function postVideo(
 				itemIndex,
 			});
 		} catch (error) {
-			// Campaign fix (issue 5): every byte was already handed over, so TikTok goes on and posts the
-			// video. A cancel or a status-fetch error here must say so (with the publish_id), never
-			// "run it again" — before, a cancel surfaced as a bare abort error without publish_id.
+			// Every byte was already handed over, so TikTok goes on and posts the video: a cancel or a
+			// status error here must say so, with the publish_id, and never suggest running it again.
 			throw handedOverError(ctx, itemIndex, error, init.publishId);
 		}
 		if (result.status === 'FAILED') {
-			const reason = result.failReason ?? 'unknown';
-			const explained = explainFailReason(reason);
-			throw fail(`${explained.summary} [${reason}]`, explained.hint, init.publishId);
+			throw tikTokFailReasonError(ctx.getNode(), result.failReason ?? 'unknown', {
+				publishId: init.publishId,
+				itemIndex,
+			});
 		}
 	}
 

@@ -201,11 +201,10 @@ class StreamVideoSource implements VideoSource {
 		if (this.started) throw new Error(`${this.label} can only be read once`);
 		this.started = true;
 		let pending: Buffer | undefined;
-		// Bench fix (issue 6): ONE buffer, sized for the largest chunk, is reused for every chunk that
-		// needs copying, instead of a fresh Buffer per chunk. A fresh 10 MB buffer per chunk was 10 MB of
-		// garbage per chunk that V8 frees late (peak RSS ~100 MB over idle with 10 MB chunks, now ~60) and
-		// new memory to page-fault in every time. The consumer (upload.ts) finishes with a chunk, retries
-		// included, before asking for the next one; `SourceChunk.data` is only valid until then.
+		// ONE buffer, sized for the largest chunk, is reused for every chunk that needs copying: a fresh
+		// buffer per chunk is garbage V8 frees late (it doubled peak RSS in the benchmark). The consumer
+		// (upload.ts) finishes with a chunk, retries included, before asking for the next one, so
+		// `SourceChunk.data` only needs to stay valid until then.
 		let reusable: Buffer | undefined;
 		for (const chunk of plan.chunks) {
 			let data: Buffer | undefined;
@@ -235,10 +234,8 @@ class StreamVideoSource implements VideoSource {
 				pending = take === pending.length ? undefined : pending.subarray(take);
 			}
 			if (chunk.index === plan.chunks[plan.chunks.length - 1].index) {
-				// Campaign fix (issue 5): check that the stream is at its end BEFORE handing out the last
-				// chunk. Checked after it (as before), a source longer than declared was only found once
-				// TikTok had answered 201 for the complete upload, and the error then wrongly said
-				// "nothing was posted, run the item again" while TikTok posted the video.
+				// The stream must be at its end BEFORE the last chunk goes out: after TikTok's 201 the video
+				// is complete and will be posted, too late to refuse a source longer than declared.
 				await this.assertAtEnd(pending);
 			}
 			yield { index: chunk.index, start: chunk.start, end: chunk.end, data: data ?? this.alloc(0) };
