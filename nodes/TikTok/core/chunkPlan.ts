@@ -3,13 +3,12 @@
  * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes stay within the range
  * that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
  */
+import { formatBytes } from './http';
 
 /** 5 MiB: the smallest chunk TikTok accepts (and the threshold under which a file must be one chunk). */
 export const MIN_CHUNK_SIZE = 5_242_880;
 /** 64,000,000 bytes: the largest chunk (and the largest single-chunk upload). */
 export const MAX_CHUNK_SIZE = 64_000_000;
-/** The largest single-chunk upload. */
-export const MAX_SINGLE_CHUNK_SIZE = 64_000_000;
 /** The last chunk may absorb the remainder up to this many bytes. */
 export const MAX_LAST_CHUNK_SIZE = 128_000_000;
 /** Default chunk size: 10,000,000 bytes. */
@@ -32,10 +31,6 @@ export interface ChunkPlan {
 	chunkSize: number;
 	totalChunkCount: number;
 	chunks: PlannedChunk[];
-}
-
-function formatBytes(n: number): string {
-	return `${n.toLocaleString('en-US')} bytes`;
 }
 
 /**
@@ -95,7 +90,7 @@ export function planChunks(videoSize: number, preferredChunkSize: number = DEFAU
 	let chunkSize = preferredChunkSize;
 	let count = Math.floor(videoSize / chunkSize);
 	if (count === 1) {
-		if (videoSize <= MAX_SINGLE_CHUNK_SIZE) return single(videoSize);
+		if (videoSize <= MAX_CHUNK_SIZE) return single(videoSize);
 		chunkSize = Math.floor(videoSize / 2);
 		count = 2;
 	}

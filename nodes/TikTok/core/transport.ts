@@ -24,6 +24,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { resolveApiBaseUrl, TIKTOK_CREDENTIAL_NAME } from './constants';
 import { scrubSecrets, tikTokApiError, type TikTokErrorInfo } from './errors';
+import { responseHeader } from './http';
 import { tryParseJsonPreservingBigIntegers } from './json';
 import { acquirePacingSlot, rateLimitBackoffMs } from './pacing';
 
@@ -82,22 +83,8 @@ function bodyToText(data: unknown): string | undefined {
 	}
 }
 
-function headerValue(headers: unknown, name: string): string | undefined {
-	const record = asRecord(headers);
-	if (!record) return undefined;
-	const getter = (record as { get?: unknown }).get;
-	if (typeof getter === 'function') {
-		const v = (getter as (n: string) => unknown).call(record, name);
-		if (typeof v === 'string') return v;
-	}
-	for (const [key, value] of Object.entries(record)) {
-		if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
-	}
-	return undefined;
-}
-
 function retryAfterOf(headers: unknown): number | undefined {
-	const v = headerValue(headers, 'retry-after');
+	const v = responseHeader(headers, 'retry-after');
 	if (v === undefined) return undefined;
 	const n = Number(v);
 	return Number.isFinite(n) && n >= 0 ? n : undefined;
