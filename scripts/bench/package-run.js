@@ -38,6 +38,7 @@ for (const name of ['alloc', 'allocUnsafe', 'allocUnsafeSlow']) {
 	};
 }
 
+const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
@@ -216,7 +217,9 @@ async function main() {
 	};
 
 	// Spy on the source: the node's own VideoSource stats (largest allocation) if it exposes them.
-	const videoSourceModule = require(path.join(spec.buildDir, 'nodes/TikTok/core/videoSource.js'));
+	// (Builds from before the source split kept openBinarySource in videoSource.js.)
+	const binarySourcePath = path.join(spec.buildDir, 'nodes/TikTok/core/binarySource.js');
+	const videoSourceModule = require(fs.existsSync(binarySourcePath) ? binarySourcePath : path.join(spec.buildDir, 'nodes/TikTok/core/videoSource.js'));
 	// Experiment knob (bench.js --read-hint N): the read size the node asks n8n's binary stream for.
 	if (spec.readHint) videoSourceModule.BINARY_READ_HINT = spec.readHint;
 	let sourceStats;

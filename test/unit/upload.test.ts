@@ -6,14 +6,9 @@ import { Readable } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { planChunks, type ChunkPlan } from '../../nodes/TikTok/core/chunkPlan';
-import {
-	UploadCancelledError,
-	UploadError,
-	isNetworkError,
-	parseContentRange,
-	uploadChunks,
-} from '../../nodes/TikTok/core/upload';
-import { openBinarySource, type VideoSource } from '../../nodes/TikTok/core/videoSource';
+import { openBinarySource } from '../../nodes/TikTok/core/binarySource';
+import { UploadCancelledError, UploadError, uploadChunks } from '../../nodes/TikTok/core/upload';
+import type { VideoSource } from '../../nodes/TikTok/core/videoSource';
 
 // n8n-core's real request path (the same OutboundHttp instance n8n-core's helpers.httpRequest uses).
 const coreDir = path.dirname(require.resolve('n8n-core/package.json'));
@@ -202,7 +197,6 @@ async function upload(server: FakeServer, source: VideoSource, plan: ChunkPlan, 
 		uploadUrl: server.url,
 		source,
 		plan,
-		itemIndex: 0,
 		retryBaseDelayMs: 5,
 		uploadUrlIssuedAt: Date.now(),
 		...extra,
@@ -234,22 +228,6 @@ async function fake(chunkSize: number, faults?: Faults) {
 }
 
 // ---------------------------------------------------------------- tests
-describe('parseContentRange / isNetworkError', () => {
-	it('parses ranges', () => {
-		expect(parseContentRange('bytes 0-9999999/25000000')).toEqual({ last: 9_999_999, total: 25_000_000 });
-		expect(parseContentRange('bytes */25000000')).toEqual({ last: -1, total: 25_000_000 });
-		expect(parseContentRange('nonsense')).toBeUndefined();
-		expect(parseContentRange(undefined)).toBeUndefined();
-	});
-	it('classifies network errors', () => {
-		expect(isNetworkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
-		expect(isNetworkError(new Error('socket hang up'))).toBe(true);
-		expect(isNetworkError(Object.assign(new Error('x'), { code: 'EPIPE' }))).toBe(true);
-		expect(isNetworkError(Object.assign(new Error('canceled'), { code: 'ERR_CANCELED' }))).toBe(false);
-		expect(isNetworkError(new Error('boom'))).toBe(false);
-	});
-});
-
 describe('uploadChunks against a fake upload endpoint (real n8n-core httpRequest)', () => {
 	it('sends 25 MB as 2 chunks with the exact Content-Range sequence and identical bytes', async () => {
 		const video = videoBytes(25_000_000);
@@ -388,8 +366,7 @@ describe('uploadChunks against a fake upload endpoint (real n8n-core httpRequest
 				uploadUrl: server.url.replace(SECRET, 'wrong'),
 				source: await memorySource(video),
 				plan,
-				itemIndex: 0,
-				uploadUrlIssuedAt: Date.now(),
+						uploadUrlIssuedAt: Date.now(),
 			}),
 		);
 		expect(e.status).toBe(404);

@@ -19,7 +19,9 @@ import { asNodeError } from './nodeError';
 import { isTikTokErrorCode, tikTokApiRequest } from './transport';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
 import { assertDownloadableUrl, assertPullableUrl } from './urlSafety';
-import { openBinarySource, openDownloadSource, type VideoSource } from './videoSource';
+import { openBinarySource } from './binarySource';
+import { openDownloadSource } from './download';
+import type { VideoSource } from './videoSource';
 
 /** State shared by the items of one execution. */
 export interface ExecutionCache {
@@ -214,7 +216,7 @@ async function downloadDelivery(
 		kind: 'file',
 		method: 'download_and_upload',
 		open: async () =>
-			await openDownloadSource(ctx, request.videoUrl, itemIndex, {
+			await openDownloadSource(ctx, request.videoUrl, {
 				allowPrivateNetworks,
 				signal: ctx.getExecutionCancelSignal?.(),
 			}),
@@ -248,7 +250,6 @@ async function uploadFile(
 				uploadUrl: init.uploadUrl!,
 				source,
 				plan,
-				itemIndex,
 				signal: ctx.getExecutionCancelSignal?.(),
 				uploadUrlIssuedAt: init.issuedAt,
 			});
