@@ -7,7 +7,8 @@ import {
 
 import { asNodeError } from './nodeError';
 import { readVideoPostRequest } from './parameters';
-import { postVideo, type ExecutionCache } from './publishFlow';
+import type { ExecutionCache } from './executionCache';
+import { postVideo } from './publishFlow';
 import type { PostMode } from './publishStatus';
 
 /**

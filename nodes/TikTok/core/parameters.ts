@@ -6,9 +6,8 @@ import type { PostMode } from './publishStatus';
 
 export type UploadMethod = 'auto' | 'pull' | 'download';
 
-/** Everything one item asks for, read from the node's parameters and checked before any call. */
-export interface VideoPostRequest {
-	mode: PostMode;
+/** What every item asks for, whatever the mode: read from the node's parameters, checked before any call. */
+interface VideoRequestBase {
 	source: 'binary' | 'url';
 	binaryPropertyName: string;
 	videoUrl: string;
@@ -18,9 +17,21 @@ export interface VideoPostRequest {
 	timeoutMs: number;
 	chunkSize: number;
 	keepVideo: boolean;
-	/** Direct Post only. */
-	post?: PostSettings;
 }
+
+/** TikTok Publish Video: a direct post, with its caption, privacy and interaction settings. */
+export interface DirectPostRequest extends VideoRequestBase {
+	mode: 'direct';
+	post: PostSettings;
+}
+
+/** TikTok Upload Video: a draft sent to the creator's inbox (TikTok takes no post settings). */
+export interface DraftRequest extends VideoRequestBase {
+	mode: 'inbox';
+}
+
+/** Everything one item asks for; the mode decides the type, so a direct post always has its settings. */
+export type VideoPostRequest = DirectPostRequest | DraftRequest;
 
 interface SharedOptions {
 	chunkSizeMb?: number;
@@ -51,8 +62,7 @@ export function readVideoPostRequest(
 		throw fail(`Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`);
 	}
 
-	const request: VideoPostRequest = {
-		mode,
+	const base: VideoRequestBase = {
 		source,
 		binaryPropertyName:
 			source === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex)).trim() : '',
@@ -65,31 +75,30 @@ export function readVideoPostRequest(
 		chunkSize,
 		keepVideo: options.keepVideo === true,
 	};
-	if (source === 'url' && !request.videoUrl) {
+	if (source === 'url' && !base.videoUrl) {
 		throw fail('Video URL is empty.', 'Enter the https address of the video, or map it from the input.');
 	}
-	if (source === 'binary' && !request.binaryPropertyName) {
+	if (source === 'binary' && !base.binaryPropertyName) {
 		throw fail('Input Binary Field is empty.', 'Enter the name of the binary field holding the video, usually "data".');
 	}
 
-	if (mode === 'direct') {
-		const commercialContent = ctx.getNodeParameter('commercialContent', itemIndex, false) as boolean;
-		const post: PostSettings = {
-			caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
-			privacyLevel: String(ctx.getNodeParameter('privacyLevel', itemIndex, '')).trim(),
-			allowComments: ctx.getNodeParameter('allowComments', itemIndex, false) as boolean,
-			allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
-			allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
-			commercialContent,
-			yourBrand: commercialContent && (ctx.getNodeParameter('yourBrand', itemIndex, false) as boolean),
-			brandedContent:
-				commercialContent && (ctx.getNodeParameter('brandedContent', itemIndex, false) as boolean),
-			isAiGenerated: ctx.getNodeParameter('isAiGenerated', itemIndex, false) as boolean,
-			coverTimestampMs: options.coverTimestampMs,
-		};
-		const problems = settingsProblems(post);
-		if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
-		request.post = post;
-	}
-	return request;
+	if (mode === 'inbox') return { ...base, mode };
+
+	const commercialContent = ctx.getNodeParameter('commercialContent', itemIndex, false) as boolean;
+	const post: PostSettings = {
+		caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
+		privacyLevel: String(ctx.getNodeParameter('privacyLevel', itemIndex, '')).trim(),
+		allowComments: ctx.getNodeParameter('allowComments', itemIndex, false) as boolean,
+		allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
+		allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
+		commercialContent,
+		yourBrand: commercialContent && (ctx.getNodeParameter('yourBrand', itemIndex, false) as boolean),
+		brandedContent:
+			commercialContent && (ctx.getNodeParameter('brandedContent', itemIndex, false) as boolean),
+		isAiGenerated: ctx.getNodeParameter('isAiGenerated', itemIndex, false) as boolean,
+		coverTimestampMs: options.coverTimestampMs,
+	};
+	const problems = settingsProblems(post);
+	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
+	return { ...base, mode, post };
 }

@@ -1,0 +1,64 @@
+/** Shapes the output item of one posted video (fields documented in README.md "Output"). */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { CreatorInfo } from './creator';
+import type { Delivered } from './delivery';
+import type { VideoPostRequest } from './parameters';
+import type { WaitResult } from './publishStatus';
+
+export interface PostOutcome extends Delivered {
+	/** TikTok's final (or last) status; undefined when the node did not wait. */
+	result?: WaitResult;
+	/** Direct Post: creator_info, for the post's web address. */
+	creator?: CreatorInfo;
+	/** Date.now() when the item started. */
+	startedAt: number;
+}
+
+export function buildOutputItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: VideoPostRequest,
+	outcome: PostOutcome,
+): INodeExecutionData {
+	const { result, method, transfer, creator } = outcome;
+	const json: IDataObject = {
+		publishId: outcome.publishId,
+		status: result?.status ?? (method === 'pull_from_url' ? 'PROCESSING_DOWNLOAD' : 'PROCESSING_UPLOAD'),
+		mode: request.mode === 'direct' ? 'direct_post' : 'draft',
+		uploadMethod: method,
+		bytesSent: transfer.bytesSent,
+		chunksSent: transfer.chunksSent,
+		seconds: Math.round((Date.now() - outcome.startedAt) / 100) / 10,
+		timedOut: result?.timedOut ?? false,
+		waited: request.waitForResult,
+	};
+	if (result?.failReason) json.failReason = result.failReason;
+	if (result?.postIds.length) {
+		json.postIds = result.postIds;
+		json.postUrl = postUrl(result.postIds[0], creator?.username);
+	}
+	if (result?.timedOut) {
+		json.note =
+			'TikTok had not reported a final status when the timeout ran out. The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.';
+	} else if (request.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
+		json.note =
+			'The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.';
+	}
+
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	if (request.keepVideo && request.source === 'binary') {
+		item.binary = ctx.getInputData()[itemIndex].binary;
+	}
+	return item;
+}
+
+/**
+ * TikTok's canonical web address for a post needs the creator's handle (known from creator_info on
+ * Direct Post); without it, the embed address works from the id alone.
+ */
+export function postUrl(postId: string, username?: string): string {
+	return username
+		? `https://www.tiktok.com/@${encodeURIComponent(username)}/video/${postId}`
+		: `https://www.tiktok.com/embed/v2/${postId}`;
+}
