@@ -1,13 +1,6 @@
 /** A video source over a Buffer in memory (n8n's in-memory binary mode): chunks are views, no copy. */
 import type { ChunkPlan } from './chunkPlan';
-import {
-	assertPlanFits,
-	HEAD_BYTES,
-	type SourceChunk,
-	type SourceMeta,
-	type VideoSource,
-	type VideoSourceStats,
-} from './videoSource';
+import { assertPlanFits, HEAD_BYTES, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 export class BufferVideoSource implements VideoSource {
 	readonly size: number;

@@ -5,6 +5,9 @@
  * `tikTokApiError()` builds the error from a clean object (code, message, log_id, HTTP status) and
  * never from a raw HTTP-library error, whose request config holds the Authorization header.
  * Error message: `<summary> [<code>]`; description: `<hint> (TikTok log_id: <id>)`.
+ *
+ * Longer than the other modules because most of it is two tables (every error code and fail reason
+ * of tiktok-api.md, one line each); README's error tables are generated from them.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';

@@ -7,14 +7,7 @@
  */
 import { largestChunkLength, type ChunkPlan } from './chunkPlan';
 import { errorText, formatBytes, safeCause } from './http';
-import {
-	assertPlanFits,
-	HEAD_BYTES,
-	type SourceChunk,
-	type SourceMeta,
-	type VideoSource,
-	type VideoSourceStats,
-} from './videoSource';
+import { assertPlanFits, HEAD_BYTES, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 /** Anything a Readable offers that we use; typed structurally (runtime code may not import `stream`). */
 export interface ByteStream {
