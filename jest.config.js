@@ -7,4 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', isolatedModules: true }] },
 	testTimeout: 60000,
+	// The reliability campaign's suites write their figures to .cache/campaign/; one report is printed after the run.
+	globalSetup: '<rootDir>/test/campaign/lib/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/campaign/lib/globalTeardown.ts',
 };

@@ -1,10 +1,12 @@
 /**
  * Campaign collector: every node run (outputs, errors, logs), every secret seen (credential stores,
- * tokens the sandbox issued), the figures of each section, and the final report.
- * One test file (campaign.test.ts) uses it, so it lives in one jest worker.
+ * tokens the sandbox issued) and the figures of a suite. Jest gives each test file its own module
+ * registry, so each suite (faults, load, bad input) has its own collector; report.ts writes each
+ * suite's figures to a file (figures.ts) for the combined report printed once after the run.
  */
 import { findSecrets, secretsOf, type TestContext } from '../../helpers';
 import { SANDBOX_CLIENT_SECRET } from '../../helpers/sandboxCredentials';
+import type { LoadFigures } from './figures';
 
 export interface FaultRow {
 	fault: string;
@@ -48,9 +50,11 @@ class Collector {
 	tokensIssued = 0;
 	tokenRefreshes = 0;
 	duplicatePosts = 0;
-	load: { items: number; published: number; outputs: number; count429: number; measuredMs: number; minimumMs: number } | undefined;
+	load: LoadFigures | undefined;
 	readonly notes: string[] = [];
 	runs = 0;
+	/** set by the secret scan (report.ts); undefined until it ran */
+	leaks: number | undefined;
 
 	recordRun(run: RunLike): void {
 		this.runs++;
