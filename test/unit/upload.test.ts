@@ -425,9 +425,13 @@ describe('uploadChunks against a fake upload endpoint (real n8n-core httpRequest
 		const video = videoBytes(6_000_000);
 		const plan = planChunks(video.length);
 		const controller = new AbortController();
-		const server = await fake(plan.chunkSize, { status: { index: 0, status: 503, times: 5 } });
+		// The abort is timed from the first PUT's arrival (not from the test's start), so a loaded machine
+		// cannot fire it before anything was sent; the 503 answer is followed by a 60 s retry wait.
+		const server = await fake(plan.chunkSize, {
+			status: { index: 0, status: 503, times: 5 },
+			onChunkStart: () => setTimeout(() => controller.abort(), 100),
+		});
 		const pending = upload(server, await memorySource(video), plan, { signal: controller.signal, retryBaseDelayMs: 60_000 });
-		setTimeout(() => controller.abort(), 100);
 		await expect(pending).rejects.toBeInstanceOf(UploadCancelledError);
 		expect(server.requests).toBe(1);
 	});
