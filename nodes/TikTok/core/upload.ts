@@ -142,7 +142,7 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 	};
 
 	/** Sends one chunk until TikTok holds it; throws when the upload must stop. */
-	const deliver = async (chunk: SourceChunk): Promise<void> => {
+	const sendUntilStored = async (chunk: SourceChunk): Promise<void> => {
 		for (let attempt = 0; ; attempt++) {
 			if (signal?.aborted) throw cancelled();
 			if (Date.now() - args.uploadUrlIssuedAt > UPLOAD_URL_MAX_AGE_MS) {
@@ -203,7 +203,7 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 					retryable: false,
 				});
 			}
-			await deliver(chunk);
+			await sendUntilStored(chunk);
 			if (chunk.index === lastIndex) completed = true;
 		}
 	} finally {
