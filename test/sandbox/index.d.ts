@@ -42,6 +42,17 @@ export interface SandboxOptions {
 	postIdDelayMs?: number;
 	/** keep assembled uploads/pulls on disk (publishes[...].filePath) */
 	keepFiles?: boolean;
+	/** TikTok webhook deliveries (webhooks.js); nothing is sent while `url` is null */
+	webhook?: Partial<{
+		url: string | null;
+		/** signing key; null = the secret of the client that published */
+		clientSecret: string | null;
+		/** first try included */
+		maxAttempts: number;
+		/** delay before retry n: retryBaseMs * 2^(n-1) */
+		retryBaseMs: number;
+		timeoutMs: number;
+	}>;
 	faults?: Partial<{
 		cannotPost: 'spam_risk_too_many_posts' | 'spam_risk_user_banned_from_posting' | 'reached_active_user_cap' | string | null;
 		chunkStatus: ({ index: number; status?: number } & CountedFault) | null;
@@ -52,7 +63,80 @@ export interface SandboxOptions {
 		initError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		statusError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		pullFails: boolean;
+		/** a copy signed with the wrong key goes out before the real delivery */
+		webhookBadSignature: boolean | CountedFault | null;
+		/** a correctly signed copy with t = now - ageSec (default 600) goes out before the real delivery */
+		webhookStaleTimestamp: boolean | ({ ageSec?: number } & CountedFault) | null;
+		/** the event is delivered a second time after the first delivery got 200 */
+		webhookDuplicate: boolean | CountedFault | null;
 	}>;
+}
+
+export type WebhookDeliveryKind = 'genuine' | 'duplicate' | 'bad_signature' | 'stale_timestamp' | 'replay';
+
+/** One HTTP request to the webhook URL. */
+export interface WebhookDelivery {
+	id: string;
+	eventId: string;
+	event: string;
+	publishId: string | null;
+	kind: WebhookDeliveryKind;
+	attempt: number;
+	/** the signed timestamp */
+	t: number;
+	url: string;
+	at: string;
+	/** `t=<unix>,s=<hex>` as sent */
+	signatureHeader: string;
+	/** the raw body as sent */
+	body: string;
+	/** HTTP status of the answer, null on a network error */
+	status: number | null;
+	answer: string | null;
+	error: string | null;
+	ms: number | null;
+	replayOf?: string;
+}
+
+/** One event (its genuine attempts, duplicates and forged copies share `eventId`). */
+export interface WebhookEvent {
+	eventId: string;
+	event: string;
+	publishId: string | null;
+	clientKey: string;
+	createTime: number;
+	body: string;
+	status: 'pending' | 'delivered' | 'gave_up';
+	attempts: number;
+	at: string;
+}
+
+export interface WebhookSendInput {
+	event?: string;
+	/** object (serialised) or a JSON string sent as is */
+	content?: Record<string, unknown> | string;
+	/** content keys written as raw JSON numbers, e.g. { post_id: '7308523530180699593' } */
+	rawNumbers?: Record<string, string>;
+	publishId?: string;
+	clientKey?: string;
+	openId?: string;
+	createTime?: number;
+	fault?: 'bad_signature' | 'stale_timestamp' | 'duplicate' | null;
+	/** stale_timestamp: how old t is (default 600) */
+	ageSec?: number;
+}
+
+export interface SandboxWebhooks {
+	deliveries: WebhookDelivery[];
+	events: WebhookEvent[];
+	readonly pending: number;
+	/** deliver a custom event now; resolves when all its requests are finished */
+	send(input?: WebhookSendInput): Promise<WebhookEvent>;
+	/** re-send a delivery byte for byte (same body and signature header) */
+	replay(deliveryId: string): Promise<WebhookDelivery>;
+	/** resolves when no event is being delivered */
+	idle(): Promise<void>;
+	snapshot(): { pending: number; events: WebhookEvent[]; deliveries: WebhookDelivery[] };
 }
 
 export interface TokenResponse {
@@ -115,6 +199,7 @@ export interface Sandbox {
 	options: Required<SandboxOptions>;
 	log: LogEntry[];
 	publishes: Map<string, PublishRecord>;
+	webhooks: SandboxWebhooks;
 	configure(partial: DeepPartial<SandboxOptions>): Sandbox;
 	mintToken(params?: { clientKey?: string; scopes?: string | string[]; openId?: string }): TokenResponse;
 	expireAccessTokens(): void;

@@ -15,6 +15,7 @@ const oauth = require('./oauth');
 const { handleApi } = require('./api');
 const { handleChunkPut } = require('./upload');
 const { handleControl } = require('./control');
+const { createWebhooks } = require('./webhooks');
 const media = require('./media');
 
 function route(state, sandbox) {
@@ -52,10 +53,12 @@ async function startSandbox(options = {}) {
 	server.requestTimeout = 0;
 	server.headersTimeout = 60_000;
 
+	const webhooks = createWebhooks(state);
 	const sandbox = {
 		options: state.options,
 		log: state.log,
 		publishes: state.publishes,
+		webhooks,
 		baseUrl: '',
 		apiBaseUrl: '',
 		authorizeUrl: '',
@@ -86,6 +89,7 @@ async function startSandbox(options = {}) {
 			state.rateWindows.clear();
 			for (const timer of state.timers) clearTimeout(timer);
 			state.timers.clear();
+			webhooks.reset();
 			removeAllFiles(state);
 			return sandbox;
 		},

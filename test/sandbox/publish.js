@@ -8,6 +8,14 @@
 const { nextBigId, schedule, releaseFile } = require('./state');
 const { detectVideoFormat, readMp4DurationSec } = require('./media');
 
+// Each record's sandbox state, so setFinal (called with the record only) can announce the change
+// on state.events ('publish'), which webhooks.js turns into TikTok webhook deliveries.
+const stateOf = new WeakMap();
+function announce(record, change) {
+	const state = stateOf.get(record);
+	if (state) state.events.emit('publish', { record, ...change });
+}
+
 const PUBLISH_ID_PREFIX = {
 	'direct:FILE_UPLOAD': 'v_pub_file~v2-1.',
 	'direct:PULL_FROM_URL': 'v_pub_url~v2-1.',
@@ -38,6 +46,7 @@ function createPublish(state, { mode, source, mediaType = 'VIDEO', initBody, tok
 		completedAt: null,
 	};
 	state.publishes.set(publishId, record);
+	stateOf.set(record, state);
 	return record;
 }
 
@@ -45,6 +54,7 @@ function setFinal(record, status, failReason = null) {
 	record.status = status;
 	record.failReason = failReason;
 	record.completedAt = new Date().toISOString();
+	announce(record, { status, failReason });
 }
 
 /** TikTok's checks on the assembled video (container, duration) and the scenario's outcome. */
@@ -82,7 +92,11 @@ function transferComplete(state, record, outcome) {
 function addPostIds(state, record) {
 	const privacy = record.initBody?.post_info?.privacy_level;
 	if (record.mode !== 'direct' || privacy === 'SELF_ONLY') return;
-	const add = () => record.postIds.push(nextBigId());
+	const add = () => {
+		const postId = nextBigId();
+		record.postIds.push(postId);
+		announce(record, { status: record.status, postId });
+	};
 	if (state.options.postIdDelayMs > 0) schedule(state, state.options.postIdDelayMs, add);
 	else add();
 }

@@ -4,6 +4,7 @@
  * so the handlers stay free of globals and two sandboxes in one process never share anything.
  */
 const crypto = require('crypto');
+const { EventEmitter } = require('events');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -35,6 +36,9 @@ function defaultOptions() {
 		postIdDelayMs: 0,
 		// Keep assembled uploads/pulls on disk (path in publishes[...].filePath) instead of deleting them.
 		keepFiles: false,
+		// TikTok webhook deliveries (webhooks.js): none until `url` is set. `clientSecret` null = the
+		// publishing client's own secret. Retries on non-200: retryBaseMs * 2^(attempt-1) apart.
+		webhook: { url: null, clientSecret: null, maxAttempts: 5, retryBaseMs: 200, timeoutMs: 5000 },
 		faults: {
 			cannotPost: null,
 			chunkStatus: null,
@@ -45,6 +49,10 @@ function defaultOptions() {
 			initError: null,
 			statusError: null,
 			pullFails: false,
+			// webhooks.js: a forged copy before the real delivery, a stale-signed copy before it, a second real delivery after it
+			webhookBadSignature: null,
+			webhookStaleTimestamp: null,
+			webhookDuplicate: null,
 		},
 	};
 }
@@ -103,6 +111,8 @@ function createState(userOptions) {
 		pulls: new Map(), // publish id -> { abort }
 		rateWindows: new Map(), // `${bucket}:${token}` -> [timestamps]
 		timers: new Set(),
+		// 'publish' ({ record, status, failReason?, postId? }) on every final status and post id
+		events: new EventEmitter(),
 		tempFiles: new Set(), // deleted on reset/close, so aborted transfers leave nothing behind
 		baseUrl: '',
 	};
