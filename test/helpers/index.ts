@@ -55,3 +55,4 @@ export * from './credentials';
 export * from './nodeParameters';
 export * from './secrets';
 export * from './sandboxCredentials';
+export * from './webhookContext';
