@@ -194,6 +194,9 @@ describe('sandbox webhook deliveries', () => {
 		const list = await control('GET', 'deliveries?wait=idle');
 		expect(list.json.pending).toBe(0);
 		expect(list.json.deliveries.map((d: WebhookDelivery) => d.kind)).toEqual(['genuine', 'replay']);
+		const forged = await control('POST', 'send', { event: 'post.publish.complete', content: {}, fault: 'stale_timestamp', forgedOnly: true });
+		expect(forged.json.event.status).toBe('forged_only');
+		expect(forged.json.deliveries.map((d: WebhookDelivery) => d.kind)).toEqual(['stale_timestamp']);
 		expect((await control('POST', 'replay', { id: 'wh_nope' })).status).toBe(400);
 		expect((await control('GET', 'nope')).status).toBe(404);
 	});

@@ -106,7 +106,7 @@ export interface WebhookEvent {
 	clientKey: string;
 	createTime: number;
 	body: string;
-	status: 'pending' | 'delivered' | 'gave_up';
+	status: 'pending' | 'delivered' | 'gave_up' | 'forged_only';
 	attempts: number;
 	at: string;
 }
@@ -124,6 +124,8 @@ export interface WebhookSendInput {
 	fault?: 'bad_signature' | 'stale_timestamp' | 'duplicate' | null;
 	/** stale_timestamp: how old t is (default 600) */
 	ageSec?: number;
+	/** with bad_signature or stale_timestamp: send only the forged copy, no real delivery */
+	forgedOnly?: boolean;
 }
 
 export interface SandboxWebhooks {

@@ -199,6 +199,10 @@ function createWebhooks(state) {
 		try {
 			if (faults.badSignature) await deliverForged(evt, 'bad_signature');
 			if (faults.staleTimestamp) await deliverForged(evt, 'stale_timestamp', faults.staleTimestamp.ageSec || 600);
+			if (faults.forgedOnly) {
+				evt.status = 'forged_only';
+				return evt;
+			}
 			const last = await deliverGenuine(evt, 'genuine');
 			evt.status = last && last.status === 200 ? 'delivered' : 'gave_up';
 			if (faults.duplicate && evt.status === 'delivered') await deliverGenuine(evt, 'duplicate');
@@ -275,6 +279,8 @@ function createWebhooks(state) {
 				badSignature: fault === 'bad_signature',
 				staleTimestamp: fault === 'stale_timestamp' ? { ageSec: input.ageSec } : null,
 				duplicate: fault === 'duplicate',
+				// only the forged copy, no real delivery (what an attacker alone would send)
+				forgedOnly: input.forgedOnly === true && (fault === 'bad_signature' || fault === 'stale_timestamp'),
 			},
 		);
 	}
