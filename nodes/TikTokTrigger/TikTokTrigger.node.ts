@@ -34,6 +34,8 @@ export class TikTokTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// TikTok only reads the status. Without this n8n 2.41 answers the text "firstEntryJson".
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],

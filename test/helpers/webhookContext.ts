@@ -166,10 +166,12 @@ export interface N8nAnswer {
  * What n8n 2.41 answers for a webhook() result with responseMode 'onReceived' and the default
  * response code (webhook-helpers: executeWebhook): `noWebhookResponse` -> whatever the node wrote;
  * no `workflowData` -> 200 with `webhookResponse` or {message:'Webhook call received'} and no run;
- * otherwise a run starts and the answer is 200 {message:'Workflow was started'}.
+ * otherwise a run starts and the answer is 200 with the description's `responseData` ('noData':
+ * empty body; absent: n8n sends the text "firstEntryJson").
  */
-export function n8nAnswer(result: IWebhookResponseData, harness: WebhookHarness): N8nAnswer {
+export function n8nAnswer(result: IWebhookResponseData, harness: WebhookHarness, responseData?: string): N8nAnswer {
 	if (result.noWebhookResponse) return { status: harness.response.statusCode ?? 200, body: harness.response.body };
 	if (result.workflowData === undefined) return { status: 200, body: result.webhookResponse ?? { message: 'Webhook call received' } };
-	return { status: 200, body: { message: 'Workflow was started' }, run: result.workflowData[0].map((item) => item.json) };
+	const body = responseData === 'noData' ? '' : (responseData ?? 'firstEntryJson');
+	return { status: 200, body, run: result.workflowData[0].map((item) => item.json) };
 }

@@ -28,6 +28,7 @@ import type { Sandbox } from '../sandbox';
 import { resetSandbox, runNode, startTestSandbox } from './fixture';
 import { mp4Item } from './media';
 
+const TRIGGER_RESPONSE_DATA = new TikTokTrigger().description.webhooks![0].responseData as string;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -84,7 +85,7 @@ class N8nStandIn {
 		});
 		const result = await new TikTokTrigger().webhook.call(ctx);
 		this.staticData = clone(staticData);
-		const answer = n8nAnswer(result, ctx.harness);
+		const answer = n8nAnswer(result, ctx.harness, TRIGGER_RESPONSE_DATA);
 		this.handled.push({ ...answer, logs: ctx.harness.logs });
 		res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
 	}
@@ -165,7 +166,7 @@ describe('TikTok Trigger with the sandbox\'s signed deliveries', () => {
 		expect(n8n.handled.map((h) => h.body)).toEqual([
 			{ error: 'Unauthorized' },
 			{ error: 'Unauthorized' },
-			{ message: 'Workflow was started' },
+			'', // a run started: 200 with an empty body
 			{ received: true, duplicate: true },
 		]);
 		expect(reasonsLogged()).toEqual(['signature_mismatch', 'timestamp_out_of_tolerance']);
@@ -261,7 +262,7 @@ describe('webhook() on hand-made requests', () => {
 			credentials: sandboxCredentials(sandbox),
 		});
 		const result = await new TikTokTrigger().webhook.call(ctx);
-		return { ...n8nAnswer(result, ctx.harness), logs: ctx.harness.logs };
+		return { ...n8nAnswer(result, ctx.harness, TRIGGER_RESPONSE_DATA), logs: ctx.harness.logs };
 	}
 
 	it('no raw body from n8n: 401 (the signature cannot be checked on re-serialised JSON)', async () => {
@@ -294,7 +295,7 @@ describe('webhook() on hand-made requests', () => {
 
 	it('the node description: one POST webhook answered on receipt, the TikTok credential, every documented event', () => {
 		const { description } = new TikTokTrigger();
-		expect(description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }]);
+		expect(description.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'webhook' }]);
 		expect(description.credentials).toEqual([{ name: 'tikTokOAuth2Api', required: true }]);
 		expect(description.group).toEqual(['trigger']);
 		const events = description.properties.find((p) => p.name === 'events')!;

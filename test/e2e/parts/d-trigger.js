@@ -160,6 +160,9 @@ module.exports = {
 			const mine = await deliveriesOf((d) => d.publishId === published.publishId);
 			const seen = mine.map((d) => `${d.event}:${d.status}`).sort();
 			assert(JSON.stringify(seen) === JSON.stringify([`post.publish.complete:200`, `${PUBLIC_EVENT}:200`]), `deliveries: ${seen.join(', ')}`);
+			const answers = Object.fromEntries(mine.map((d) => [d.event, d.answer]));
+			// a started run: 200 with an empty body; a filtered event: 200 {"received":true}
+			assert(answers[PUBLIC_EVENT] === '' && answers['post.publish.complete'] === '{"received":true}', `answers: ${JSON.stringify(answers)}`);
 			genuinePublic += 1;
 			const [exe] = await settledExecutions(1);
 			assert(exe.mode === 'webhook' && exe.status === 'success', `execution ${exe.id}: mode ${exe.mode}, status ${exe.status}`);
