@@ -176,7 +176,7 @@ describe('sandbox webhook deliveries', () => {
 		expect(text).not.toContain(CLIENT_SECRET);
 	});
 
-	it('HTTP controls: send a custom event, list deliveries, replay one byte for byte', async () => {
+	it('HTTP controls: send a custom event, list deliveries, replay one byte for byte, redeliver signed anew, forged only', async () => {
 		sandbox.configure({ webhook: { url: receiver.url } });
 		const control = async (method: string, what: string, json?: unknown) => {
 			const res = await fetch(`${sandbox.baseUrl}/__sandbox/webhook/${what}`, { method, headers: { 'Content-Type': 'application/json' }, body: json === undefined ? undefined : JSON.stringify(json) });
@@ -194,6 +194,10 @@ describe('sandbox webhook deliveries', () => {
 		const list = await control('GET', 'deliveries?wait=idle');
 		expect(list.json.pending).toBe(0);
 		expect(list.json.deliveries.map((d: WebhookDelivery) => d.kind)).toEqual(['genuine', 'replay']);
+		const again = await control('POST', 'redeliver', { eventId: first.eventId });
+		expect(again.json).toMatchObject({ kind: 'duplicate', body: first.body, status: 200 });
+		expect(again.json.signatureHeader).toMatch(/^t=\d+,s=[0-9a-f]{64}$/);
+		expect(signatureValid(receiver.received[2].headers['tiktok-signature'], receiver.received[2].body, CLIENT_SECRET)).toBe(true);
 		const forged = await control('POST', 'send', { event: 'post.publish.complete', content: {}, fault: 'stale_timestamp', forgedOnly: true });
 		expect(forged.json.event.status).toBe('forged_only');
 		expect(forged.json.deliveries.map((d: WebhookDelivery) => d.kind)).toEqual(['stale_timestamp']);

@@ -136,6 +136,8 @@ export interface SandboxWebhooks {
 	send(input?: WebhookSendInput): Promise<WebhookEvent>;
 	/** re-send a delivery byte for byte (same body and signature header) */
 	replay(deliveryId: string): Promise<WebhookDelivery>;
+	/** deliver an earlier event again, signed anew (kind 'duplicate'): TikTok's retry */
+	redeliver(eventId: string): Promise<WebhookDelivery | null>;
 	/** resolves when no event is being delivered */
 	idle(): Promise<void>;
 	snapshot(): { pending: number; events: WebhookEvent[]; deliveries: WebhookDelivery[] };

@@ -19,7 +19,7 @@
  *   webhookStaleTimestamp: before the real delivery, a correctly signed copy whose t is `ageSec`
  *                          (default 600) in the past (never retried)
  *   webhookDuplicate:      after the real delivery succeeded, the same event delivered again
- * Controls: /__sandbox/webhook/{deliveries,send,replay} (see handleControl), JS API `sandbox.webhooks`.
+ * Controls: /__sandbox/webhook/{deliveries,send,replay,redeliver} (see handleControl), JS API `sandbox.webhooks`.
  * The client secret is never stored in a delivery record nor answered by a control.
  */
 const crypto = require('crypto');
@@ -261,6 +261,22 @@ function createWebhooks(state) {
 		});
 	}
 
+	/** Delivers an earlier event again, signed anew (TikTok's retry of an event it already sent). */
+	async function redeliver(eventId) {
+		const evt = events.find((e) => e.eventId === eventId);
+		if (!evt) throw new Error(`no event ${eventId}`);
+		pending += 1;
+		const gen = generation;
+		try {
+			return await deliverGenuine(evt, 'duplicate');
+		} finally {
+			if (gen === generation) {
+				pending -= 1;
+				settleIdle();
+			}
+		}
+	}
+
 	/** A custom event (any name and content), e.g. `authorization.removed` or an unknown one. */
 	function send(input = {}) {
 		const client = Object.keys(state.options.clients)[0];
@@ -323,6 +339,10 @@ function createWebhooks(state) {
 					const body = await readBody();
 					return sendJson(res, 200, await replay(String(body.id || '')));
 				}
+				case 'POST /__sandbox/webhook/redeliver': {
+					const body = await readBody();
+					return sendJson(res, 200, await redeliver(String(body.eventId || '')));
+				}
 				default:
 					return sendJson(res, 404, { error: `unknown control ${route}` });
 			}
@@ -331,7 +351,7 @@ function createWebhooks(state) {
 		}
 	}
 
-	return { deliveries, events, send, replay, idle, snapshot, reset, handleControl, get pending() { return pending; } };
+	return { deliveries, events, send, replay, redeliver, idle, snapshot, reset, handleControl, get pending() { return pending; } };
 }
 
 module.exports = { createWebhooks, eventBodyText, contentJson, sign };

@@ -94,6 +94,11 @@ class SandboxClient {
 		return this.control('POST', 'webhook/replay', { id });
 	}
 
+	/** Deliver an earlier event again, signed anew (TikTok's retry). */
+	webhookRedeliver(eventId) {
+		return this.control('POST', 'webhook/redeliver', { eventId });
+	}
+
 	/** Raw call to the OAuth token endpoint (form-urlencoded), e.g. to check that an old refresh token is dead. */
 	async token(form, query = '') {
 		const r = await this.http.request('POST', `/v2/oauth/token/${query}`, {

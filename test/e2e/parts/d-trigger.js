@@ -31,8 +31,9 @@ const CHECKS = [
 	'd6 a stale timestamp -> 401, no execution',
 	'd7 a replayed request -> no execution',
 	'd8 a duplicate delivery -> one execution',
-	'd9 test URL: a forged request leaves the listener waiting, a valid event shows up',
-	'd10 figures: executions = genuine public events, rows = executions, no secret in executions or logs',
+	'd9 n8n restarted: events redelivered by TikTok start nothing (remembered in the static data)',
+	'd10 test URL: a forged request leaves the listener waiting, a valid event shows up',
+	'd11 figures: executions = genuine public events, rows = executions, no secret in executions or logs',
 ];
 
 /** A 19-digit post id above 2^53, different every call. */
@@ -206,9 +207,11 @@ module.exports = {
 			return `same bytes and signature as ${original.id} -> 200 ${replay.answer}, no execution (older than 5 min it would get 401)`;
 		});
 
+		const handledEvents = [];
 		await check(CHECKS[7], async () => {
 			const before = (await executions()).length;
 			const sent = await sandbox.webhookSend(publicEvent('duplicate'));
+			handledEvents.push(sent.event.eventId);
 			const statuses = sent.deliveries.map((d) => `${d.kind}:${d.status}`);
 			assert(JSON.stringify(statuses) === JSON.stringify(['genuine:200', 'duplicate:200']), `deliveries: ${statuses.join(', ')}`);
 			genuinePublic += 1;
@@ -217,6 +220,29 @@ module.exports = {
 		});
 
 		await check(CHECKS[8], async () => {
+			assert(published, 'nothing published');
+			const first = (await deliveriesOf((d) => d.publishId === published.publishId && d.event === PUBLIC_EVENT && d.kind === 'genuine'))[0];
+			handledEvents.unshift(first.eventId);
+			const wf = await api('GET', `/workflows/${triggerWf.id}`);
+			const remembered = Object.values(wf.staticData || {}).map((v) => (v && Array.isArray(v.tiktokSeenEvents) ? v.tiktokSeenEvents.length : 0));
+			assert(remembered.some((n) => n >= 2), `static data of the trigger workflow: ${JSON.stringify(wf.staticData).slice(0, 300)}`);
+			const t = Date.now();
+			await server.stop();
+			server = await n8n.startServer({ port });
+			await api('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+			await waitFor(async () => (await new HttpClient(prodUrl).request('POST', prodUrl, { json: {} })).status === 401, { timeoutMs: 30000, intervalMs: 500, what: 'the production webhook after the restart' });
+			const restartMs = Date.now() - t;
+			const before = (await executions()).length;
+			const answers = [];
+			for (const eventId of handledEvents) answers.push(await sandbox.webhookRedeliver(eventId));
+			assert(answers.every((a) => a.status === 200 && /duplicate/.test(a.answer)), `redeliveries: ${answers.map((a) => `${a.status} ${a.answer}`).join(', ')}`);
+			await sleep(1500);
+			const after = (await executions()).length;
+			assert(after === before, `executions ${before} -> ${after}`);
+			return `${Math.max(...remembered)} event keys in the workflow's static data; n8n restarted in ${secs(restartMs)}; ${answers.length} events redelivered (signed anew) -> 200 duplicate, executions still ${after}`;
+		});
+
+		await check(CHECKS[9], async () => {
 			const before = await executions();
 			const run = await api('POST', `/workflows/${triggerWf.id}/run`, { triggerToStartFrom: { name: 'TikTok Trigger' } });
 			assert(run.waitingForWebhook === true, `run -> ${JSON.stringify(run).slice(0, 200)}`);
@@ -242,7 +268,7 @@ module.exports = {
 			return `POST /rest/workflows/:id/run -> waiting; forged -> 401 and still listening; valid -> manual execution ${manual[0].id}; then the test URL is closed (404)`;
 		});
 
-		await check(CHECKS[9], async () => {
+		await check(CHECKS[10], async () => {
 			const all = await executions();
 			const list = all.filter((e) => e.mode === 'webhook');
 			const manual = all.filter((e) => e.mode === 'manual');
@@ -271,7 +297,7 @@ module.exports = {
 				`FIGURES  events delivered to the production URL: ${events} (${publicEvents} ${PUBLIC_EVENT}, ${events - publicEvents} filtered out); ` +
 					`requests: ${toProd.length} (${genuine.length} genuine, ${kinds('duplicate')} duplicate, ${kinds('replay')} replay, ${forged.length} forged); ` +
 					`executions started: ${list.length} (+${manual.length} from the test URL); forged requests refused: ${refused.length}/${forged.length} with 401 ` +
-					`(+1 forged on the test URL, +1 unsigned probe); duplicates and replays started nothing; rows stored: ${rows.length}; refusals logged by n8n: ${warned}`,
+					`(+1 forged on the test URL, +1 unsigned probe); duplicates and replays started nothing; rows stored: ${rows.length}; refusal warnings in n8n's log since the restart: ${warned}`,
 			);
 			return `${list.length} executions for ${genuinePublic} public events, ${rows.length} rows (1 from the test URL), no secret in ${list.length} executions or n8n's output`;
 		});
