@@ -3,8 +3,8 @@ import { explainFailReason } from '../../nodes/TikTok/core/errors';
 import {
 	epochToIso,
 	parseContent,
+	eventPostUrl,
 	parseWebhookBody,
-	postUrl,
 	shapeWebhookEvent,
 	TIKTOK_WEBHOOK_EVENTS,
 } from '../../nodes/TikTok/core/webhookEvent';
@@ -51,8 +51,8 @@ describe('shapeWebhookEvent', () => {
 
 	it('canonical post URL with the account handle (with or without @)', () => {
 		expect(shape(publicBody(), 'my.shop').postUrl).toBe(`https://www.tiktok.com/@my.shop/video/${POST_ID}`);
-		expect(postUrl(POST_ID, '@my.shop')).toBe(`https://www.tiktok.com/@my.shop/video/${POST_ID}`);
-		expect(postUrl(POST_ID, '  ')).toBe(`https://www.tiktok.com/embed/v2/${POST_ID}`);
+		expect(eventPostUrl(POST_ID, '@my.shop')).toBe(`https://www.tiktok.com/@my.shop/video/${POST_ID}`);
+		expect(eventPostUrl(POST_ID, '  ')).toBe(`https://www.tiktok.com/embed/v2/${POST_ID}`);
 	});
 
 	it('failed: the reason explained with the posting nodes\' texts', () => {

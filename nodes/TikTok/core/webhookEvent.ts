@@ -13,6 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { explainFailReason } from './errors';
 import { tryParseJsonPreservingBigIntegers } from './json';
+import { postUrl } from './outputItem';
 
 /** Every event TikTok documents for the Content Posting API and Login Kit, with a readable name. */
 export const TIKTOK_WEBHOOK_EVENTS: Readonly<Record<string, string>> = {
@@ -94,15 +95,10 @@ export function epochToIso(value: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/**
- * TikTok's canonical web address for a post needs the creator's handle; without it, the embed
- * address works from the id alone (the same two forms as the posting nodes' `postUrl`).
- */
-export function postUrl(postId: string, username?: string): string {
+/** The posting nodes' post address, for a handle typed by the user ("@shop", " shop ") or none. */
+export function eventPostUrl(postId: string, username?: string): string {
 	const handle = username?.trim().replace(/^@/, '');
-	return handle
-		? `https://www.tiktok.com/@${encodeURIComponent(handle)}/video/${postId}`
-		: `https://www.tiktok.com/embed/v2/${postId}`;
+	return postUrl(postId, handle || undefined);
 }
 
 export interface ShapeOptions {
@@ -126,7 +122,7 @@ export function shapeWebhookEvent(body: IDataObject, options: ShapeOptions = {})
 		eventType: TIKTOK_WEBHOOK_EVENTS[event] ?? (event || 'Unknown event'),
 		publishId: idText(fields.publish_id),
 		postId,
-		postUrl: postId ? postUrl(postId, options.username) : null,
+		postUrl: postId ? eventPostUrl(postId, options.username) : null,
 		publishType: publishTypeRaw ? (PUBLISH_TYPES[publishTypeRaw] ?? publishTypeRaw) : null,
 		failReason,
 		failReasonSummary: null,
