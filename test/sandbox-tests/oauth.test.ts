@@ -143,6 +143,21 @@ describe('sandbox OAuth (Login Kit v2)', () => {
 			expect((await api(sandbox, third.access_token, 'GET', '/user/info/?fields=open_id')).status).toBe(200);
 		});
 
+		it('refreshDelayMs: a slow refresh; two refreshes with one token in that time: one rotates, the other gets invalid_grant', async () => {
+			const first = sandbox.mintToken();
+			sandbox.configure({ refreshDelayMs: 300 });
+			try {
+				const refresh = () => tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: first.refresh_token });
+				const started = Date.now();
+				const answers = (await Promise.all([refresh(), refresh()])).map((r) => r.json);
+				expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+				expect(answers.filter((a) => a.access_token)).toHaveLength(1);
+				expect(answers.filter((a) => a.error === 'invalid_grant')).toHaveLength(1);
+			} finally {
+				sandbox.configure({ refreshDelayMs: 0 });
+			}
+		});
+
 		it('unknown grant types are refused', async () => {
 			const { json } = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'password' });
 			expect(json.error).toBe('unsupported_grant_type');

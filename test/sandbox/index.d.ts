@@ -22,6 +22,8 @@ export interface SandboxOptions {
 	clients?: Record<string, SandboxClient>;
 	accessTokenTtlSec?: number;
 	refreshTokenTtlSec?: number;
+	/** The token endpoint answers refresh_token grants after this delay in ms (default 0). */
+	refreshDelayMs?: number;
 	account?: Partial<{
 		openId: string;
 		unionId: string;

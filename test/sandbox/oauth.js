@@ -145,6 +145,8 @@ async function token(ctx, state) {
 	if (grantType === 'refresh_token') {
 		const refreshToken = form.get('refresh_token');
 		if (!refreshToken) return sendOAuth(ctx, { error: 'invalid_request', error_description: 'refresh_token is required.' });
+		const delayMs = state.options.refreshDelayMs;
+		if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
 		const record = state.refreshTokens.get(refreshToken);
 		if (!record || record.clientKey !== client.clientKey || Date.now() > record.expiresAt) {
 			return sendOAuth(ctx, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.' });

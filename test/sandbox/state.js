@@ -16,6 +16,9 @@ function defaultOptions() {
 		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true, redirectUris: [] } },
 		accessTokenTtlSec: 7200,
 		refreshTokenTtlSec: 15552000,
+		// A slow token endpoint: refresh_token grants are answered after this delay (the rotation happens
+		// then). Widens the time in which other processes still hold the expired access token.
+		refreshDelayMs: 0,
 		account: {
 			openId: 'open-id-sandbox-0001',
 			unionId: 'union-id-sandbox-0001',
