@@ -5,7 +5,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../nodes/TikTok/core/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
-import { outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
+import { MAX_RATE_LIMIT_RETRIES, outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
 import {
 	createTestContext,
 	expectNoSecrets,
@@ -207,7 +207,8 @@ describe('rate limits', () => {
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
 		expect(error.message).toContain('[rate_limit_exceeded]');
 		expect(error.httpCode).toBe('429');
-		expect(sandbox.log).toHaveLength(4);
+		expect(MAX_RATE_LIMIT_RETRIES).toBe(6);
+		expect(sandbox.log).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
 		sandbox.configure({ faults: { initError: null } });
 	});
 

@@ -42,8 +42,13 @@ export interface TikTokRequestOptions {
 	rateLimit?: RateLimitedEndpoint;
 }
 
-/** How many times a 429 / rate_limit_exceeded answer is retried before the error is thrown. */
-export const MAX_RATE_LIMIT_RETRIES = 3;
+/**
+ * How many times a 429 / rate_limit_exceeded answer is retried before the error is thrown. A refused
+ * call created nothing, so waiting is safe; with the backoff (a quarter, a half, then whole windows)
+ * this covers about five minutes, long enough for another n8n process posting for the same account
+ * (queue mode: its pacing cannot see ours) to use up a backlog of some 30 inits.
+ */
+export const MAX_RATE_LIMIT_RETRIES = 6;
 
 type TikTokContext = IExecuteFunctions | ILoadOptionsFunctions;
 
