@@ -183,8 +183,8 @@ describe('sandbox v2 API', () => {
 	describe('content/init (photos)', () => {
 		it('PULL_FROM_URL only, 1 to 35 verified images, a valid cover index', async () => {
 			sandbox.configure({ verifiedUrlPrefixes: [sandbox.mediaBaseUrl] });
-			const images = (n: number) => Array.from({ length: n }, (_, i) => `${sandbox.mediaBaseUrl}p${i}.mp4?bytes=2000`);
-			const photo = (source: Record<string, unknown>) => ({ media_type: 'PHOTO', post_mode: 'DIRECT_POST', post_info: { privacy_level: 'SELF_ONLY', title: 'Photos' }, source_info: source });
+			const images = (n: number) => Array.from({ length: n }, (_, i) => `${sandbox.mediaBaseUrl}p${i}.jpg`);
+			const photo = (source: Record<string, unknown>) => ({ media_type: 'PHOTO', post_mode: 'DIRECT_POST', post_info: { privacy_level: 'SELF_ONLY', title: 'Photos', brand_content_toggle: false, brand_organic_toggle: false }, source_info: source });
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'FILE_UPLOAD', photo_images: images(1), photo_cover_index: 0 }))).code).toBe('invalid_param');
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'PULL_FROM_URL', photo_images: images(36), photo_cover_index: 0 }))).code).toBe('invalid_param');
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'PULL_FROM_URL', photo_images: images(2), photo_cover_index: 2 }))).code).toBe('invalid_param');

@@ -71,6 +71,10 @@ export interface SandboxOptions {
 		webhookStaleTimestamp: boolean | ({ ageSec?: number } & CountedFault) | null;
 		/** the event is delivered a second time after the first delivery got 200 */
 		webhookDuplicate: boolean | CountedFault | null;
+		/** content/init MEDIA_UPLOAD answers 400 app_version_check_failed (the user's TikTok app is older than 31.8) */
+		appVersionTooOld: boolean;
+		/** inbox inits beyond `limit` pending drafts (24 h, per user) answer 403 spam_risk_too_many_pending_share */
+		pendingShares: { limit: number } | null;
 	}>;
 }
 
@@ -166,6 +170,9 @@ export interface LogEntry {
 	/** the connection was destroyed before a complete answer */
 	dropped?: boolean;
 	chunkIndex?: number;
+	/** /media/ requests: the Range and Accept-Encoding headers the client sent */
+	range?: string | null;
+	acceptEncoding?: string | null;
 	contentRange?: string | null;
 	contentLength?: number | null;
 	contentType?: string | null;
@@ -185,7 +192,8 @@ export interface PublishRecord {
 	sha256: string | null;
 	chunks: Array<{ index: number; start: number; end: number; length: number; at: string }>;
 	postIds: string[];
-	images?: Array<{ url: string; bytes: number; sha256: string }>;
+	/** photos: what was pulled, and what TikTok's checks read (format, pixels) */
+	images?: Array<{ url: string; bytes: number; sha256: string; format?: string | null; width?: number | null; height?: number | null }>;
 	filePath?: string;
 	openId: string;
 	clientKey: string;
@@ -200,7 +208,10 @@ export interface Sandbox {
 	authorizeUrl: string;
 	tokenUrl: string;
 	revokeUrl: string;
-	/** `<baseUrl>/media/`: generated MP4s, e.g. `sample.mp4?bytes=N&durationSec=D&seed=S` */
+	/**
+	 * `<baseUrl>/media/`: generated MP4s, e.g. `sample.mp4?bytes=N&durationSec=D&seed=S`, and images,
+	 * e.g. `p.jpg?w=1080&h=1350&bytes=N` (see ImageSpec and test/sandbox/README.md)
+	 */
 	mediaBaseUrl: string;
 	options: Required<SandboxOptions>;
 	log: LogEntry[];
@@ -227,3 +238,22 @@ export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;
 export function mp4Chunks(bytes: number, opts?: Mp4Options): Generator<Buffer>;
+
+export interface ImageSpec {
+	format: 'jpeg' | 'webp' | 'png' | 'gif';
+	width: number;
+	height: number;
+	/** file size in bytes (at least the headers) */
+	bytes?: number;
+	seed?: number | string;
+	/** JPEG frame type: 0 baseline, 1 extended, 2 progressive */
+	sof?: 0 | 1 | 2;
+	/** WebP bitstream header */
+	webp?: 'vp8' | 'vp8l' | 'vp8x';
+	/** JPEG: APP1 bytes before the frame header */
+	exifBytes?: number;
+}
+/** A generated image (head structures + filler), as the /media/ route serves it. */
+export function makeImage(spec: ImageSpec): Buffer;
+/** The sandbox's own reading of an image head: format by content and size in pixels (null when not in the head). */
+export function inspectImage(head: Buffer): { format: 'jpeg' | 'webp' | 'png' | 'gif' | null; width: number | null; height: number | null };

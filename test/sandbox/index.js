@@ -17,6 +17,7 @@ const { handleChunkPut } = require('./upload');
 const { handleControl } = require('./control');
 const { createWebhooks } = require('./webhooks');
 const media = require('./media');
+const images = require('./images');
 
 function route(state, sandbox) {
 	return (req, res) => {
@@ -31,7 +32,13 @@ function route(state, sandbox) {
 			if (pathname === '/v2/oauth/revoke/') return oauth.revoke(ctx, state);
 			if (pathname.startsWith('/v2/')) return handleApi(ctx, state);
 			if (pathname === '/upload/video/' && req.method === 'PUT') return handleChunkPut(ctx, state);
-			if (pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) return media.serveMedia(req, res, url);
+			if (pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+				// What a media server was asked for: the node reads photo heads with a ranged GET.
+				ctx.entry.range = req.headers.range ?? null;
+				ctx.entry.acceptEncoding = req.headers['accept-encoding'] ?? null;
+				if (images.IMAGE_PATH.test(pathname)) return images.serveImage(req, res, url);
+				return media.serveMedia(req, res, url);
+			}
 			ctx.entry.status = 404;
 			res.writeHead(404, { 'Content-Type': 'text/plain' });
 			res.end('not found');
@@ -129,5 +136,7 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	makeImage: images.makeImage,
+	inspectImage: images.inspectImage,
 	defaultOptions: require('./state').defaultOptions,
 };

@@ -7,6 +7,7 @@
  */
 const { nextBigId, schedule, releaseFile } = require('./state');
 const { detectVideoFormat, readMp4DurationSec } = require('./media');
+const { inspectImage, photoFailReason } = require('./images');
 
 // Each record's sandbox state, so setFinal (called with the record only) can announce the change
 // on state.events ('publish'), which webhooks.js turns into TikTok webhook deliveries.
@@ -57,10 +58,22 @@ function setFinal(record, status, failReason = null) {
 	announce(record, { status, failReason });
 }
 
-/** TikTok's checks on the assembled video (container, duration) and the scenario's outcome. */
-function decide(state, record, { head, pullFailed }) {
+/**
+ * TikTok's checks on what it received and the scenario's outcome. Videos: container and duration.
+ * Photos: JPEG or WebP, short side at most 1080 px; one bad photo fails the whole post, and the
+ * fail_reason does not say which (G10).
+ */
+function decide(state, record, { head, photos, pullFailed }) {
 	const { faults, creator } = state.options;
 	if (pullFailed) return ['FAILED', record.mediaType === 'PHOTO' ? 'photo_pull_failed' : 'video_pull_failed'];
+	if (record.mediaType === 'PHOTO') {
+		for (const [index, photo] of (photos || []).entries()) {
+			const info = inspectImage(photo.head);
+			Object.assign(record.images[index], { format: info.format, width: info.width, height: info.height });
+		}
+		const reason = (photos || []).map((photo) => photoFailReason(photo.head, photo.bytes)).find(Boolean);
+		if (reason) return ['FAILED', reason];
+	}
 	if (record.mediaType === 'VIDEO') {
 		if (!detectVideoFormat(head)) return ['FAILED', 'file_format_check_failed'];
 		const duration = readMp4DurationSec(head);

@@ -56,6 +56,10 @@ function defaultOptions() {
 			webhookBadSignature: null,
 			webhookStaleTimestamp: null,
 			webhookDuplicate: null,
+			// photos sent as drafts (MEDIA_UPLOAD): the user's TikTok app is older than 31.8
+			appVersionTooOld: false,
+			// { limit: 5 }: inbox shares beyond `limit` pending drafts answer spam_risk_too_many_pending_share
+			pendingShares: null,
 		},
 	};
 }
