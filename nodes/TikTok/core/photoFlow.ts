@@ -1,0 +1,176 @@
+/**
+ * One photo item end to end: checks without calls (parameters, URLs), the photos' heads (their own
+ * servers, not TikTok), account and creator options, content/init, the final status, the output item.
+ * Everything that can refuse the post does so before init, so a refused item sends nothing to TikTok.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { assertExpectedAccount } from './account';
+import { ENDPOINTS, TIKTOK_CREDENTIAL_NAME } from './constants';
+import { fetchCreatorInfo, type CreatorInfo } from './creator';
+import { tikTokFailReasonError } from './errors';
+import { asNodeError } from './nodeError';
+import { checkPhotoHeads } from './photoHeads';
+import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
+import type { PhotoPostRequest } from './photoParameters';
+import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
+import { creatorProblems } from './postRules';
+import { postUrlFor } from './postUrls';
+import { waitForPublishResult, type WaitResult } from './publishStatus';
+import { tikTokApiRequest } from './transport';
+
+/** State shared by the items of one execution. */
+export interface PhotoExecutionCache {
+	creatorInfo?: CreatorInfo;
+	customEnvironment?: boolean;
+}
+
+export async function postPhotos(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: PhotoPostRequest,
+	cache: PhotoExecutionCache,
+): Promise<INodeExecutionData> {
+	const startedAt = Date.now();
+	const { post } = request;
+	const node = ctx.getNode();
+	const refuse = (problems: string[]) => {
+		const description = [...problems.slice(1), 'Nothing was sent to TikTok.'].join(' ');
+		const error = new NodeOperationError(node, problems[0], { itemIndex, description });
+		// n8n swaps messages that mention network errors (ECONNRESET…) for a generic one: keep ours.
+		error.message = problems[0];
+		error.description = description;
+		return error;
+	};
+
+	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
+	if (urlProblems.length) throw refuse(urlProblems);
+
+	// The photos' own servers, before any call to TikTok: a bad photo must not cost a post.
+	const verdicts = await checkPhotoHeads(ctx, post.imageUrls, ctx.getExecutionCancelSignal?.());
+	const photoProblems = verdicts.flatMap((verdict) => (verdict.problem ? [verdict.problem] : []));
+	if (photoProblems.length) throw refuse(photoProblems);
+	const photoWarnings = verdicts.flatMap((verdict) => verdict.warnings);
+	const unsized = verdicts.filter((verdict) => verdict.check.width === undefined).map((verdict) => verdict.check.position);
+
+	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
+
+	let creator: CreatorInfo | undefined;
+	if (post.mode === 'direct' && post.direct) {
+		creator = cache.creatorInfo ??= await fetchCreatorInfo.call(ctx, itemIndex);
+		const problems = creatorProblems(
+			{ ...post.direct, caption: post.title, allowDuet: false, allowStitch: false },
+			creator,
+		);
+		if (problems.length) throw refuse(problems);
+	}
+
+	let publishId: string;
+	try {
+		const { data } = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.contentInit, {
+			body: buildPhotoInitBody(post),
+			itemIndex,
+			rateLimit: 'init',
+		});
+		publishId = String((data as { publish_id?: string }).publish_id ?? '');
+	} catch (error) {
+		throw error instanceof NodeApiError ? explainForPhotos(error) : asNodeError(node, error, itemIndex);
+	}
+	if (!publishId) {
+		throw new NodeOperationError(node, 'TikTok accepted the photo post but returned no publish_id.', {
+			itemIndex,
+			description: 'This is unexpected from TikTok. Check the TikTok app before running the item again.',
+		});
+	}
+
+	let result: WaitResult | undefined;
+	if (request.waitForResult) {
+		try {
+			result = await waitForPublishResult(ctx, { publishId, mode: post.mode, timeoutMs: request.timeoutMs, itemIndex });
+		} catch (error) {
+			throw handedOverError(ctx, itemIndex, error, publishId);
+		}
+		if (result.status === 'FAILED') throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, unsized);
+	}
+
+	const json: IDataObject = {
+		publishId,
+		status: result?.status ?? 'PROCESSING_DOWNLOAD',
+		mode: post.mode === 'direct' ? 'direct_post' : 'draft',
+		mediaType: 'photo',
+		uploadMethod: 'pull_from_url',
+		photoCount: post.imageUrls.length,
+		coverIndex: post.coverIndex,
+		seconds: Math.round((Date.now() - startedAt) / 100) / 10,
+		timedOut: result?.timedOut ?? false,
+		waited: request.waitForResult,
+		photoChecks: verdicts.map((verdict): IDataObject => ({ ...verdict.check })),
+	};
+	if (photoWarnings.length) json.photoWarnings = photoWarnings;
+	if (result?.failReason) json.failReason = result.failReason;
+	if (result?.postIds.length) {
+		json.postIds = result.postIds;
+		json.postUrl = postUrlFor(result.postIds[0], 'photo', creator?.username);
+	}
+	if (result?.timedOut) {
+		json.note =
+			'TikTok had not reported a final status when the timeout ran out. TikTok has the photo URLs and goes on; look this publish_id up later with the TikTok node (Post: Get Status). Do not post it again.';
+	} else if (post.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
+		json.note = 'The photos are in the TikTok app inbox as a draft: open the notification in TikTok to finish and post them.';
+	} else if (!request.waitForResult) {
+		json.note = 'TikTok is pulling the photos. Look this publish_id up later with the TikTok node (Post: Get Status).';
+	}
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+function photoFailReasonError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	reason: string,
+	publishId: string,
+	unsized: number[],
+): NodeApiError {
+	const error = tikTokFailReasonError(ctx.getNode(), reason, { publishId, itemIndex });
+	const photo = PHOTO_FAIL_REASONS[reason];
+	if (!photo) return error;
+	const unchecked =
+		reason === 'picture_size_check_failed' && unsized.length
+			? ` The node could not read the size of photo ${unsized.join(', ')}.`
+			: '';
+	error.message = `${photo.summary} [${reason}]`;
+	error.description = `${photo.hint}${unchecked} (publish_id: ${publishId})`;
+	return error;
+}
+
+/** After init TikTok has the photo URLs: a cancel or a status error does not stop the post. */
+function handedOverError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	publishId: string,
+): NodeApiError | NodeOperationError {
+	const handedOver = `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`;
+	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
+		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
+			itemIndex,
+			description: handedOver,
+		});
+	}
+	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
+	return nodeError;
+}
+
+async function isCustomEnvironment(ctx: IExecuteFunctions, cache: PhotoExecutionCache): Promise<boolean> {
+	if (cache.customEnvironment === undefined) {
+		const credentials = await ctx.getCredentials(TIKTOK_CREDENTIAL_NAME);
+		cache.customEnvironment = credentials.environment === 'custom';
+	}
+	return cache.customEnvironment;
+}
