@@ -1,4 +1,5 @@
 import {
+	NodeOperationError,
 	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -44,6 +45,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, cache:
 	const publishId = readPublishId(this, itemIndex);
 	const wait = this.getNodeParameter('waitForFinalStatus', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number };
-	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs: (options.timeoutMinutes ?? 10) * 60_000 }, cache);
+	const timeoutMinutes = options.timeoutMinutes ?? 10;
+	if (wait && !(timeoutMinutes > 0)) {
+		throw new NodeOperationError(this.getNode(), `Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`, { itemIndex });
+	}
+	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs: timeoutMinutes * 60_000 }, cache);
 	return [{ json, pairedItem: { item: itemIndex } }];
 }
