@@ -6,9 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runItems } from '../TikTok/core/itemLoop';
+import { runItems } from '../TikTok/core/execute';
 import { getPrivacyLevels } from '../TikTok/core/loadOptions';
-import { postPhotos, type PhotoExecutionCache } from '../TikTok/core/photoFlow';
+import type { ExecutionCache } from '../TikTok/core/executionCache';
+import { postPhotos } from '../TikTok/core/photoFlow';
 import { readPhotoPostRequest } from '../TikTok/core/photoParameters';
 import { photoPostProperties } from '../TikTok/descriptions/photoPost.description';
 
@@ -33,7 +34,7 @@ export class TikTokPostPhotos implements INodeType {
 	methods = { loadOptions: { getPrivacyLevels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const cache: PhotoExecutionCache = {};
+		const cache: ExecutionCache = {};
 		return await runItems(this, async (itemIndex) => await postPhotos(this, itemIndex, readPhotoPostRequest(this, itemIndex), cache));
 	}
 }

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { runItems } from '../core/itemLoop';
+import { runItems } from '../core/execute';
 import type { LookupCache } from '../core/postLookup';
 import * as account from './account/Account.resource';
 import type { PostingOptionsCache } from './account/getPostingOptions.operation';

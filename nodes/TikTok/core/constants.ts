@@ -22,7 +22,9 @@ export const ENDPOINTS = {
 	creatorInfo: '/post/publish/creator_info/query/',
 	directVideoInit: '/post/publish/video/init/',
 	inboxVideoInit: '/post/publish/inbox/video/init/',
+	contentInit: '/post/publish/content/init/',
 	statusFetch: '/post/publish/status/fetch/',
+	cancel: '/post/publish/cancel/',
 } as const;
 
 /** TikTok rate limits per user token (requests per window). */

@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { CreatorInfo } from './creator';
 import type { Delivered } from './delivery';
 import type { VideoPostRequest } from './parameters';
+import { postUrlFor } from './postUrls';
 import type { WaitResult } from './publishStatus';
 
 export interface PostOutcome extends Delivered {
@@ -36,7 +37,7 @@ export function buildOutputItem(
 	if (result?.failReason) json.failReason = result.failReason;
 	if (result?.postIds.length) {
 		json.postIds = result.postIds;
-		json.postUrl = postUrl(result.postIds[0], creator?.username);
+		json.postUrl = postUrlFor(result.postIds[0], 'video', creator?.username);
 	}
 	if (result?.timedOut) {
 		json.note =
@@ -51,14 +52,4 @@ export function buildOutputItem(
 		item.binary = ctx.getInputData()[itemIndex].binary;
 	}
 	return item;
-}
-
-/**
- * TikTok's canonical web address for a post needs the creator's handle (known from creator_info on
- * Direct Post); without it, the embed address works from the id alone.
- */
-export function postUrl(postId: string, username?: string): string {
-	return username
-		? `https://www.tiktok.com/@${encodeURIComponent(username)}/video/${postId}`
-		: `https://www.tiktok.com/embed/v2/${postId}`;
 }

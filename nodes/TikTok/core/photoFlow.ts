@@ -12,9 +12,11 @@ import {
 } from 'n8n-workflow';
 
 import { assertExpectedAccount } from './account';
-import { ENDPOINTS, TIKTOK_CREDENTIAL_NAME } from './constants';
+import { ENDPOINTS } from './constants';
 import { fetchCreatorInfo, type CreatorInfo } from './creator';
 import { tikTokFailReasonError } from './errors';
+import { isCustomEnvironment, type ExecutionCache } from './executionCache';
+import { requestPublishInit } from './init';
 import { asNodeError } from './nodeError';
 import { checkPhotoHeads } from './photoHeads';
 import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
@@ -22,20 +24,13 @@ import type { PhotoPostRequest } from './photoParameters';
 import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
 import { creatorProblems } from './postRules';
 import { postUrlFor } from './postUrls';
-import { waitForPublishResult, type WaitResult } from './publishStatus';
-import { tikTokApiRequest } from './transport';
-
-/** State shared by the items of one execution. */
-export interface PhotoExecutionCache {
-	creatorInfo?: CreatorInfo;
-	customEnvironment?: boolean;
-}
+import { waitAfterHandover, type WaitResult } from './publishStatus';
 
 export async function postPhotos(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	request: PhotoPostRequest,
-	cache: PhotoExecutionCache,
+	cache: ExecutionCache,
 ): Promise<INodeExecutionData> {
 	const startedAt = Date.now();
 	const { post } = request;
@@ -73,29 +68,20 @@ export async function postPhotos(
 
 	let publishId: string;
 	try {
-		const { data } = await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.contentInit, {
-			body: buildPhotoInitBody(post),
-			itemIndex,
-			rateLimit: 'init',
-		});
-		publishId = String((data as { publish_id?: string }).publish_id ?? '');
+		({ publishId } = await requestPublishInit(ctx, itemIndex, ENDPOINTS.contentInit, buildPhotoInitBody(post)));
 	} catch (error) {
 		throw error instanceof NodeApiError ? explainForPhotos(error) : asNodeError(node, error, itemIndex);
-	}
-	if (!publishId) {
-		throw new NodeOperationError(node, 'TikTok accepted the photo post but returned no publish_id.', {
-			itemIndex,
-			description: 'This is unexpected from TikTok. Check the TikTok app before running the item again.',
-		});
 	}
 
 	let result: WaitResult | undefined;
 	if (request.waitForResult) {
-		try {
-			result = await waitForPublishResult(ctx, { publishId, mode: post.mode, timeoutMs: request.timeoutMs, itemIndex });
-		} catch (error) {
-			throw handedOverError(ctx, itemIndex, error, publishId);
-		}
+		result = await waitAfterHandover(ctx, {
+			publishId,
+			mode: post.mode,
+			timeoutMs: request.timeoutMs,
+			itemIndex,
+			handedOver: `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`,
+		});
 		if (result.status === 'FAILED') throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, unsized);
 	}
 
@@ -146,31 +132,4 @@ function photoFailReasonError(
 	error.message = `${photo.summary} [${reason}]`;
 	error.description = `${photo.hint}${unchecked} (publish_id: ${publishId})`;
 	return error;
-}
-
-/** After init TikTok has the photo URLs: a cancel or a status error does not stop the post. */
-function handedOverError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	error: unknown,
-	publishId: string,
-): NodeApiError | NodeOperationError {
-	const handedOver = `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`;
-	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
-		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
-			itemIndex,
-			description: handedOver,
-		});
-	}
-	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
-	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
-	return nodeError;
-}
-
-async function isCustomEnvironment(ctx: IExecuteFunctions, cache: PhotoExecutionCache): Promise<boolean> {
-	if (cache.customEnvironment === undefined) {
-		const credentials = await ctx.getCredentials(TIKTOK_CREDENTIAL_NAME);
-		cache.customEnvironment = credentials.environment === 'custom';
-	}
-	return cache.customEnvironment;
 }

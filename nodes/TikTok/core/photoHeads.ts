@@ -9,37 +9,13 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoRules';
+import { discardBody, errorText, isAbortError, responseHeader, type FullResponse } from './http';
+import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoVerdict';
 
 /** Photos read at the same time: quick for 35 photos, gentle on a small shop's server. */
 const PARALLEL_READS = 4;
 /** A photo server that does not answer within this time is reported, not waited for. */
 const READ_TIMEOUT_MS = 30_000;
-
-interface FullResponse {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: unknown;
-}
-
-function headerOf(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== name) continue;
-		if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-		return value === undefined || value === null ? undefined : String(value);
-	}
-	return undefined;
-}
-
-function close(body: unknown): void {
-	const stream = body as { destroy?: () => void } | null;
-	try {
-		stream?.destroy?.();
-	} catch {
-		// already closed
-	}
-}
 
 /** Collects at most `limit` bytes from a response body, then closes it. */
 async function readAtMost(body: unknown, limit: number): Promise<Buffer> {
@@ -56,22 +32,14 @@ async function readAtMost(body: unknown, limit: number): Promise<Buffer> {
 			if (length >= limit) break; // leaving the loop closes the stream: the rest is never downloaded
 		}
 	} finally {
-		close(body);
+		discardBody(body);
 	}
 	return Buffer.concat(pieces, length).subarray(0, limit);
 }
 
+/** The network failure in words, without a URL's query string (it can hold a signature). */
 function messageOf(error: unknown): string {
-	const seen: string[] = [];
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		const record = current as { message?: unknown; code?: unknown; cause?: unknown };
-		if (typeof record.code === 'string' && !seen.includes(record.code)) seen.push(record.code);
-		if (typeof record.message === 'string' && record.message && !seen.includes(record.message)) seen.unshift(record.message);
-		current = record.cause;
-	}
-	// Messages never carry a URL's query string: it can hold a signature.
-	return (seen.join(', ') || 'unknown error').replace(/\?[^\s'")]*/g, '');
+	return errorText(error).replace(/\?[^\s'")]*/g, '');
 }
 
 function cancelled(ctx: IExecuteFunctions): NodeOperationError {
@@ -97,24 +65,24 @@ export async function fetchPhotoHead(ctx: IExecuteFunctions, url: string, signal
 	try {
 		response = (await ctx.helpers.httpRequest(options)) as FullResponse;
 	} catch (error) {
-		if (signal?.aborted) throw cancelled(ctx);
+		if (isAbortError(error, signal)) throw cancelled(ctx);
 		return { kind: 'network_error', message: messageOf(error) };
 	}
 	const status = response.statusCode;
 	if (status !== 200 && status !== 206) {
-		close(response.body);
-		return { kind: 'http_error', status, location: headerOf(response.headers, 'location') };
+		discardBody(response.body);
+		return { kind: 'http_error', status, location: responseHeader(response.headers, 'location') };
 	}
 	const totalBytes = statedTotalBytes(status, {
-		contentRange: headerOf(response.headers, 'content-range'),
-		contentLength: headerOf(response.headers, 'content-length'),
-		contentEncoding: headerOf(response.headers, 'content-encoding'),
+		contentRange: responseHeader(response.headers, 'content-range'),
+		contentLength: responseHeader(response.headers, 'content-length'),
+		contentEncoding: responseHeader(response.headers, 'content-encoding'),
 	});
 	let head: Buffer;
 	try {
 		head = await readAtMost(response.body, PHOTO_HEAD_BYTES);
 	} catch (error) {
-		if (signal?.aborted) throw cancelled(ctx);
+		if (isAbortError(error, signal)) throw cancelled(ctx);
 		return { kind: 'network_error', message: messageOf(error) };
 	}
 	return { kind: 'answer', status, head, totalBytes };
