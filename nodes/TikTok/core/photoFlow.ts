@@ -35,8 +35,8 @@ export async function postPhotos(
 	const startedAt = Date.now();
 	const { post } = request;
 	const node = ctx.getNode();
-	const refuse = (problems: string[]) => {
-		const description = [...problems.slice(1), 'Nothing was sent to TikTok.'].join(' ');
+	const refuse = (problems: string[], outcome = 'Nothing was sent to TikTok.') => {
+		const description = [...problems.slice(1), outcome].join(' ');
 		const error = new NodeOperationError(node, problems[0], { itemIndex, description });
 		// n8n swaps messages that mention network errors (ECONNRESET…) for a generic one: keep ours.
 		error.message = problems[0];
@@ -63,7 +63,8 @@ export async function postPhotos(
 			{ ...post.direct, caption: post.title, allowDuet: false, allowStitch: false },
 			creator,
 		);
-		if (problems.length) throw refuse(problems);
+		// creator_info was read, but nothing of the post was sent
+		if (problems.length) throw refuse(problems, 'Nothing was posted.');
 	}
 
 	let publishId: string;
