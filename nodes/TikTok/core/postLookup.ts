@@ -9,18 +9,9 @@ import { ENDPOINTS } from './constants';
 import { fetchCreatorInfo } from './creator';
 import { explainFailReason } from './errors';
 import { PHOTO_FAIL_REASONS } from './photoErrors';
-import { postUrlFor } from './postUrls';
+import { describePublishId, postUrlFor } from './postUrls';
 import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
 import { tikTokApiRequest } from './transport';
-
-/** What TikTok's publish_id prefixes say (tiktok-api.md §3.5: v_pub_file~, v_inbox_url~, p_pub_url~…). */
-export function describePublishId(publishId: string): { mediaType: 'photo' | 'video' | 'unknown'; mode: 'direct_post' | 'draft' | 'unknown' } {
-	const prefix = /^([a-z]+)_([a-z]+)_/i.exec(publishId);
-	if (!prefix) return { mediaType: 'unknown', mode: 'unknown' };
-	const mediaType = prefix[1] === 'p' ? 'photo' : prefix[1] === 'v' ? 'video' : 'unknown';
-	const mode = prefix[2] === 'inbox' ? 'draft' : prefix[2] === 'pub' ? 'direct_post' : 'unknown';
-	return { mediaType, mode };
-}
 
 export interface LookupCache {
 	/** creator_info's handle, for post URLs; null when it could not be read (drafts-only credential) */

@@ -13,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { explainFailReason } from './errors';
 import { tryParseJsonPreservingBigIntegers } from './json';
-import { postUrl } from './outputItem';
+import { describePublishId, postUrlFor, type PostMediaType } from './postUrls';
 
 /** Every event TikTok documents for the Content Posting API and Login Kit, with a readable name. */
 export const TIKTOK_WEBHOOK_EVENTS: Readonly<Record<string, string>> = {
@@ -95,10 +95,13 @@ export function epochToIso(value: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** The posting nodes' post address, for a handle typed by the user ("@shop", " shop ") or none. */
-export function eventPostUrl(postId: string, username?: string): string {
+/**
+ * The posting nodes' post address, for a handle typed by the user ("@shop", " shop ") or none; a
+ * photo post (its publish_id starts with p_) gets TikTok's photo address.
+ */
+export function eventPostUrl(postId: string, username?: string, mediaType: PostMediaType = 'video'): string {
 	const handle = username?.trim().replace(/^@/, '');
-	return postUrl(postId, handle || undefined);
+	return postUrlFor(postId, mediaType === 'photo' ? 'photo' : 'video', handle || undefined);
 }
 
 export interface ShapeOptions {
@@ -122,7 +125,7 @@ export function shapeWebhookEvent(body: IDataObject, options: ShapeOptions = {})
 		eventType: TIKTOK_WEBHOOK_EVENTS[event] ?? (event || 'Unknown event'),
 		publishId: idText(fields.publish_id),
 		postId,
-		postUrl: postId ? eventPostUrl(postId, options.username) : null,
+		postUrl: postId ? eventPostUrl(postId, options.username, describePublishId(idText(fields.publish_id) ?? '').mediaType) : null,
 		publishType: publishTypeRaw ? (PUBLISH_TYPES[publishTypeRaw] ?? publishTypeRaw) : null,
 		failReason,
 		failReasonSummary: null,
