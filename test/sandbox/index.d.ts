@@ -9,6 +9,8 @@ export interface SandboxClient {
 	audited?: boolean;
 	/** [] = any redirect_uri accepted */
 	redirectUris?: string[];
+	/** scopes the app may request (its products); omitted = every known scope. Others: authorize answers invalid_scope */
+	scopes?: string[];
 }
 
 export interface CountedFault {
@@ -20,6 +22,8 @@ export interface SandboxOptions {
 	port?: number;
 	host?: string;
 	clients?: Record<string, SandboxClient>;
+	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
+	tokenClientKeyFrom?: 'body-or-query' | 'body';
 	accessTokenTtlSec?: number;
 	refreshTokenTtlSec?: number;
 	/** The token endpoint answers refresh_token grants after this delay in ms (default 0). */

@@ -14,6 +14,8 @@ function defaultOptions() {
 		port: 0,
 		host: '127.0.0.1',
 		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true, redirectUris: [] } },
+		// Where the token endpoint reads client_key: 'body-or-query', or 'body' (TikTok's docs; see README).
+		tokenClientKeyFrom: 'body-or-query',
 		accessTokenTtlSec: 7200,
 		refreshTokenTtlSec: 15552000,
 		// A slow token endpoint: refresh_token grants are answered after this delay (the rotation happens
