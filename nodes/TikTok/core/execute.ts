@@ -1,5 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
+import { TIKTOK_CREDENTIAL_NAME } from './constants';
+import { DIRECT_POST_BLOCKED_HINT, directPostBlocker } from './credentialState';
 import type { ExecutionCache } from './executionCache';
 import { asNodeError } from './nodeError';
 import { readVideoPostRequest } from './parameters';
@@ -39,5 +46,16 @@ export async function runItems(
 /** What TikTok Publish Video and TikTok Upload Video run. */
 export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
 	const cache: ExecutionCache = {};
-	return await runItems(this, async (itemIndex) => await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache));
+	return await runItems(this, async (itemIndex) => {
+		if (mode === 'direct') await assertCanPostDirectly(this, itemIndex);
+		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
+	});
+}
+
+/** A Drafts Only credential (or one without video.publish) is refused before anything is sent. */
+async function assertCanPostDirectly(ctx: IExecuteFunctions, itemIndex: number): Promise<void> {
+	const blocker = directPostBlocker(await ctx.getCredentials(TIKTOK_CREDENTIAL_NAME, itemIndex));
+	if (blocker) {
+		throw new NodeOperationError(ctx.getNode(), blocker, { itemIndex, description: DIRECT_POST_BLOCKED_HINT });
+	}
 }
