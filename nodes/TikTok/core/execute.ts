@@ -1,13 +1,6 @@
-import {
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { TIKTOK_CREDENTIAL_NAME } from './constants';
-import { DIRECT_POST_BLOCKED_HINT, directPostBlocker } from './credentialState';
-import type { ExecutionCache } from './executionCache';
+import { assertDirectPostAllowed, type ExecutionCache } from './executionCache';
 import { asNodeError } from './nodeError';
 import { readVideoPostRequest } from './parameters';
 import { postVideo } from './publishFlow';
@@ -47,15 +40,7 @@ export async function runItems(
 export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
 	const cache: ExecutionCache = {};
 	return await runItems(this, async (itemIndex) => {
-		if (mode === 'direct') await assertCanPostDirectly(this, itemIndex);
+		if (mode === 'direct') await assertDirectPostAllowed(this, itemIndex, cache);
 		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
 	});
-}
-
-/** A Drafts Only credential (or one without video.publish) is refused before anything is sent. */
-async function assertCanPostDirectly(ctx: IExecuteFunctions, itemIndex: number): Promise<void> {
-	const blocker = directPostBlocker(await ctx.getCredentials(TIKTOK_CREDENTIAL_NAME, itemIndex));
-	if (blocker) {
-		throw new NodeOperationError(ctx.getNode(), blocker, { itemIndex, description: DIRECT_POST_BLOCKED_HINT });
-	}
 }

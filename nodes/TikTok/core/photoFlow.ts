@@ -15,7 +15,7 @@ import { assertExpectedAccount } from './account';
 import { ENDPOINTS } from './constants';
 import { fetchCreatorInfo, type CreatorInfo } from './creator';
 import { tikTokFailReasonError } from './errors';
-import { isCustomEnvironment, type ExecutionCache } from './executionCache';
+import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from './executionCache';
 import { requestPublishInit } from './init';
 import { asNodeError } from './nodeError';
 import { checkPhotoHeads } from './photoHeads';
@@ -44,6 +44,7 @@ export async function postPhotos(
 		return error;
 	};
 
+	if (post.mode === 'direct') await assertDirectPostAllowed(ctx, itemIndex, cache);
 	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
 	if (urlProblems.length) throw refuse(urlProblems);
 
