@@ -8,6 +8,7 @@ import { connectLikeN8n, createTestContext, settle, type TestCredentials } from 
 import type { Sandbox } from '../sandbox';
 import { resetSandbox, runNode, startTestSandbox } from './fixture';
 import { mp4Item } from './media';
+import { runPostPhotos } from './photoFixture';
 
 const DRAFTS_APP = { clientId: 'drafts-only-app', clientSecret: 'drafts-only-secret' };
 
@@ -41,7 +42,7 @@ async function draftsCredential(extra: Partial<TestCredentials> = {}): Promise<T
 }
 
 const DRAFTS_ONLY_MESSAGE =
-	'This TikTok credential is set to Drafts Only (Posting Access), so TikTok Publish Video cannot post with it. Nothing was sent to TikTok.';
+	'This TikTok credential is set to Drafts Only (Posting Access), so it cannot post directly (Direct Post). Nothing was sent to TikTok.';
 
 it('TikTok Upload Video sends the draft with a Drafts Only credential', async () => {
 	const credentials = await draftsCredential();
@@ -58,7 +59,7 @@ it('TikTok Publish Video refuses before any call, even with Expected Account set
 		items: [mp4Item(2_000_000).item],
 	});
 	expect(run.error?.message).toBe(DRAFTS_ONLY_MESSAGE);
-	expect(run.error?.description).toMatch(/Use TikTok Upload Video.*Drafts and Direct Posts.*Connect my account/);
+	expect(run.error?.description).toMatch(/TikTok Upload Video.*Drafts and Direct Posts.*Connect my account/);
 	expect(sandbox.log).toHaveLength(0);
 });
 
@@ -78,7 +79,7 @@ it('with Continue On Fail, every item says so and nothing is sent', async () => 
 it('the Privacy Level list says so, with no call to TikTok', async () => {
 	const ctx = createTestContext({ credentials: await draftsCredential() });
 	const { error } = await settle(async () => await new TikTokPublishVideo().methods.loadOptions.getPrivacyLevels.call(ctx));
-	expect((error as Error).message).toMatch(/^This TikTok credential is set to Drafts Only \(Posting Access\).*Use TikTok Upload Video/);
+	expect((error as Error).message).toMatch(/^This TikTok credential is set to Drafts Only \(Posting Access\).*TikTok Upload Video/);
 	expect(sandbox.log).toHaveLength(0);
 });
 
@@ -87,7 +88,21 @@ it('a credential whose account granted no video.publish is refused the same way,
 	const credentials = { ...(await draftsCredential()), postingAccess: 'draftsAndDirect' };
 	const run = await runNode('publish', sandbox, { credentials, parameters: { privacyLevel: 'SELF_ONLY' }, items: [mp4Item(1_000_000).item] });
 	expect(run.error?.message).toBe(
-		'The connected TikTok account did not grant video.publish (granted: user.info.basic,video.upload), so TikTok Publish Video cannot post with this credential. Nothing was sent to TikTok.',
+		'The connected TikTok account did not grant video.publish (granted: user.info.basic,video.upload), so this credential cannot post directly (Direct Post). Nothing was sent to TikTok.',
 	);
 	expect(sandbox.log).toHaveLength(0);
+});
+
+it('TikTok Post Photos refuses Direct Post before any call, and sends drafts', async () => {
+	const credentials = await draftsCredential();
+	sandbox.configure({ verifiedUrlPrefixes: [sandbox.mediaBaseUrl] });
+	const photoUrls = `${sandbox.mediaBaseUrl}front.jpg?w=720&h=960`;
+	const direct = await runPostPhotos(sandbox, { credentials, parameters: { photoUrls } });
+	expect(direct.error?.message).toBe(DRAFTS_ONLY_MESSAGE);
+	expect(direct.error?.description).toMatch(/Send to Inbox as Draft/);
+	expect(sandbox.log).toHaveLength(0);
+
+	const draft = await runPostPhotos(sandbox, { credentials, parameters: { photoUrls, postMode: 'inbox' } });
+	expect(draft.error).toBeUndefined();
+	expect(draft.output?.[0].json).toMatchObject({ status: 'SEND_TO_USER_INBOX', mode: 'draft' });
 });

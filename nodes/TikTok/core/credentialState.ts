@@ -74,15 +74,15 @@ export type PostingAccess = 'draftsAndDirect' | 'draftsOnly';
  */
 export function directPostBlocker(credentials: ICredentialDataDecryptedObject): string | undefined {
 	if (credentials.postingAccess === 'draftsOnly') {
-		return 'This TikTok credential is set to Drafts Only (Posting Access), so TikTok Publish Video cannot post with it. Nothing was sent to TikTok.';
+		return 'This TikTok credential is set to Drafts Only (Posting Access), so it cannot post directly (Direct Post). Nothing was sent to TikTok.';
 	}
 	const granted = text(asObject(credentials.oauthTokenData)?.scope);
 	if (granted && !granted.split(/[\s,]+/).includes('video.publish')) {
-		return `The connected TikTok account did not grant video.publish (granted: ${granted}), so TikTok Publish Video cannot post with this credential. Nothing was sent to TikTok.`;
+		return `The connected TikTok account did not grant video.publish (granted: ${granted}), so this credential cannot post directly (Direct Post). Nothing was sent to TikTok.`;
 	}
 	return undefined;
 }
 
 /** What to do about a direct-post blocker. */
 export const DIRECT_POST_BLOCKED_HINT =
-	'Use TikTok Upload Video to send the video as a draft, or set Posting Access to "Drafts and Direct Posts" in the credential (your TikTok app needs Direct Post), save and click "Connect my account" again.';
+	'Send it as a draft instead (TikTok Upload Video, or TikTok Post Photos with Post Mode "Send to Inbox as Draft"), or set Posting Access to "Drafts and Direct Posts" in the credential (your TikTok app needs Direct Post), save and click "Connect my account" again.';
