@@ -47,6 +47,20 @@ function useCredential(wf, cred) {
 	return wf;
 }
 
+/** Replace the examples' Cloudinary base URL with the sandbox's /media/ in every node parameter (sticky notes keep the text). */
+function pointAtSandbox(wf, sandbox) {
+	const swap = (v) => {
+		if (typeof v === 'string') return v.split(CLOUDINARY_BASE).join(`${sandbox.baseUrl}/media/`);
+		if (Array.isArray(v)) return v.map(swap);
+		if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, swap(x)]));
+		return v;
+	};
+	for (const node of wf.nodes) {
+		if (node.type !== 'n8n-nodes-base.stickyNote') node.parameters = swap(node.parameters);
+	}
+	return wf;
+}
+
 /** Token-endpoint requests in the sandbox log, with where client_key came from. */
 function tokenRequests(log) {
 	return log
@@ -80,6 +94,7 @@ module.exports = {
 	exampleFiles,
 	loadExample,
 	useCredential,
+	pointAtSandbox,
 	tokenRequests,
 	describeTokenRequests,
 	expectedSha256,

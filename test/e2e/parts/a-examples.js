@@ -13,9 +13,15 @@ const { REPO_ROOT, secs, tail } = require('../lib/util');
 const { line, assert, check } = require('../lib/harness');
 const { N8nInstance, PACKAGE_NAME } = require('../lib/n8n');
 const { sandboxCredential, CLIENT_KEY } = require('../lib/sandbox');
-const { EXAMPLES, CLOUDINARY_BASE, nodeItems, assertRunSucceeded, publishIdOf, exampleFiles, loadExample, useCredential, expectedSha256 } = require('../lib/runs');
+const { EXAMPLES, CLOUDINARY_BASE, nodeItems, assertRunSucceeded, publishIdOf, exampleFiles, loadExample, useCredential, pointAtSandbox, expectedSha256 } = require('../lib/runs');
 
-const CHECKS = ['a0 examples import unmodified', 'a1 publish-from-cloudinary-on-schedule', 'a3 upload-draft-from-file'];
+const CHECKS = [
+	'a0 examples import unmodified',
+	'a1 publish-from-cloudinary-on-schedule',
+	'a2 publish-from-cloudinary-on-schedule: the next run posts nothing again',
+	'a3 upload-draft-from-file',
+];
+const SCHEDULE_DEDUPE_NODE = 'Skip videos already posted';
 
 module.exports = {
 	id: 'a',
@@ -49,12 +55,13 @@ module.exports = {
 			return `${files.length} workflows: ${files.join(', ')}`;
 		});
 
-		// a1: Schedule + Manual trigger, Code node list, Publish Video by URL (Auto)
-		await check('a1 publish-from-cloudinary-on-schedule: import + execute, 2 videos published', async () => {
-			const wf = useCredential(loadExample('publish-from-cloudinary-on-schedule.json'), cred);
+		// a1: Schedule + Manual trigger, Code node list, Remove Duplicates, Publish Video by URL (Auto)
+		const scheduleWf = useCredential(loadExample('publish-from-cloudinary-on-schedule.json'), cred);
+		const ok1 = await check('a1 publish-from-cloudinary-on-schedule: import + execute, 2 videos published', async () => {
+			const wf = scheduleWf;
 			const code = wf.nodes.find((n) => n.type === 'n8n-nodes-base.code');
 			assert(code && code.parameters.jsCode.includes(CLOUDINARY_BASE), 'example no longer holds the Cloudinary base URL');
-			code.parameters.jsCode = code.parameters.jsCode.split(CLOUDINARY_BASE).join(`${sandbox.baseUrl}/media/`);
+			pointAtSandbox(wf, sandbox);
 			await n8n.importWorkflow(wf);
 			// Upload Method Auto, both ways: only dog.mp4 is a verified prefix, so TikTok pulls it, and the
 			// node falls back to download + chunked upload for elephants.mp4 (url_ownership_unverified).
@@ -85,6 +92,24 @@ module.exports = {
 				assert(String(p.initBody?.post_info?.title || '').length > 0, 'caption missing in init body');
 			}
 			return `${how}; ${items.map((i) => `${publishIdOf(i)} ${i.status} via ${i.uploadMethod}`).join(', ')}${expected ? '; sha256 matches' : ''}`;
+		});
+
+		// a2: the next day's run (same workflow, same n8n database) must not post the same videos again
+		await check(CHECKS[2], async () => {
+			assert(ok1, 'the first run (a1) failed');
+			const before = await sandbox.publishes();
+			const inits = (await sandbox.log()).filter((e) => /\/post\/publish\/(video|inbox\/video)\/init\/$/.test(e.path)).length;
+			const exec = await n8n.execute(scheduleWf.id);
+			const how = assertRunSucceeded(exec);
+			const dedupe = exec.run.data.resultData.runData[SCHEDULE_DEDUPE_NODE]?.[0]?.data?.main ?? [];
+			const [kept, discarded] = [dedupe[0] ?? [], dedupe[1] ?? []];
+			assert(kept.length === 0 && discarded.length === 2, `${SCHEDULE_DEDUPE_NODE}: kept ${kept.length}, discarded ${discarded.length} (expected 0 and 2)`);
+			const published = nodeItems(exec.run, 'TikTok Publish Video');
+			assert(!published || published.length === 0, `TikTok Publish Video output ${published?.length} items on the second run`);
+			const after = await sandbox.publishes();
+			const initsAfter = (await sandbox.log()).filter((e) => /\/post\/publish\/(video|inbox\/video)\/init\/$/.test(e.path)).length;
+			assert(after.length === before.length && initsAfter === inits, `the sandbox got ${after.length - before.length} new posts and ${initsAfter - inits} init calls`);
+			return `${how}; ${SCHEDULE_DEDUPE_NODE}: kept 0, discarded ${discarded.map((i) => i.json.videoUrl.split('/').pop()).join(', ')}; TikTok Publish Video did not run; 0 new posts, 0 init calls`;
 		});
 
 		// a3: Manual trigger, Read/Write Files from Disk, Upload Video (draft)
