@@ -1,0 +1,316 @@
+#!/usr/bin/env node
+/*
+ * npm run test:browser — the editor as a person meets it, in a real Chromium.
+ *
+ *   setup  Debian's chromium (apt-get when missing), then what `npm run dev` starts
+ *          (scripts/dev-environment.js: n8n 2.41.1 with the packed package, the TikTok sandbox, the
+ *          examples) on free ports in a throwaway user folder; headless Chromium with a fresh profile
+ *   checks sign in; create a TikTok credential (environment Custom -> the sandbox) and connect it
+ *          through the OAuth popup; run an example with it from the editor and read the output;
+ *          Privacy Level names the account; exactly one posting declaration in every combination of
+ *          the branded-content toggles; a wrong Client Secret is not reported as a working connection
+ *
+ * Plain Node.js like the e2e suite (PASS/FAIL lines, "N passed, N failed"). Screenshots go to
+ * .cache/screenshots/ (git-ignored); `node scripts/readme-screenshots.js` copies the README's from there.
+ * Env: BROWSER_KEEP=1 keeps the work folder (.cache/browser/run-*; kept anyway after a failure).
+ */
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { ensureChromium, launchChromium } = require('./lib/chromium');
+const ui = require('./lib/editor');
+const { startDevEnvironment, devEnvironmentHandle } = require('../../scripts/dev-environment');
+const { REPO_ROOT, secs, pidAlive } = require('../e2e/lib/util');
+const { line, assert, check, skipAsFailed, part, summary } = require('../e2e/lib/harness');
+const { CLIENT_KEY, CLIENT_SECRET } = require('../e2e/lib/sandbox');
+
+const SCREENSHOTS = path.join(REPO_ROOT, '.cache', 'screenshots');
+const SCHEDULE_WF = 'tkExampleSched01';
+const SHOPIFY_WF = 'tkExampleShopify';
+const PUBLISH_NODE = 'TikTok Publish Video';
+const DECLARATION = "By posting, you agree to TikTok's";
+const CHECKS = [
+	'br1 sign in to the npm run dev editor',
+	'br2 TikTok credential: Connect my account -> sandbox consent popup -> "Account connected"',
+	'br3 an example runs from the editor with that credential; its output read in the node panel',
+	'br4 TikTok Publish Video: the Privacy Level list names the account',
+	'br5 exactly one posting declaration in each combination of the branded-content toggles',
+	'br6 a wrong Client Secret is not reported as a working connection',
+];
+
+/**
+ * Checks written against the expected behaviour that main does not have yet, with the work that fixes
+ * it. They still run every time: while they fail they pass as "known failure" (and the run says so at
+ * the end); once one passes it FAILS the run until its entry is removed here, so the check then
+ * guards the fix.
+ */
+const KNOWN_FAILURES = {
+	br5: 'issue 9 part 6, branch field-auth: Disclose Commercial Content off with Branded Content on shows no declaration',
+	br6: 'issue 9 part 3, branch field-auth: TikTok\'s HTTP 200 refusal is stored as a token and shown as "Account connected"',
+};
+const knownFailures = [];
+
+/** The behaviour a check is about is wrong (as opposed to the test failing to drive the editor). */
+class BehaviourError extends Error {}
+function expectBehaviour(cond, msg) {
+	if (!cond) throw new BehaviourError(msg);
+}
+
+/**
+ * check() with a screenshot of the page when it fails; for the entries of KNOWN_FAILURES, a
+ * BehaviourError is the known failure, while any other error (a step that could not be done) fails.
+ */
+async function checkWithShot(page, name, fn) {
+	const id = name.split(' ')[0];
+	const why = KNOWN_FAILURES[id];
+	const run = async () => {
+		try {
+			return await fn();
+		} catch (e) {
+			const file = await shot(page, `failed-${id}`).catch(() => undefined);
+			if (file) e.message = `${e.message} (screenshot ${file})`;
+			throw e;
+		}
+	};
+	if (!why) return check(name, run);
+	return check(`${name} [known failure: ${why}]`, async () => {
+		let detail;
+		try {
+			detail = await run();
+		} catch (e) {
+			if (!(e instanceof BehaviourError)) throw e;
+			knownFailures.push(`${id}: ${String(e.message).split('\n')[0]}`);
+			return `still failing as known: ${e.message}`;
+		}
+		throw new Error(`passes now (${detail}): remove ${id} from KNOWN_FAILURES in test/browser/run.js`);
+	});
+}
+
+function workFolder() {
+	const root = path.join(REPO_ROOT, '.cache', 'browser');
+	fs.mkdirSync(root, { recursive: true });
+	for (const f of fs.readdirSync(root)) {
+		const m = /^run-(\d+)-/.exec(f);
+		if (m && !pidAlive(Number(m[1]))) fs.rmSync(path.join(root, f), { recursive: true, force: true });
+	}
+	const dir = path.join(root, `run-${process.pid}-${Date.now()}`);
+	fs.mkdirSync(dir, { recursive: true });
+	return dir;
+}
+
+async function shot(page, name) {
+	fs.mkdirSync(SCREENSHOTS, { recursive: true });
+	// toasts cover the panels, and dropdowns fade in: let the page settle first
+	for (const close of await page.locator('.el-notification__closeBtn').filter({ visible: true }).all()) await close.click().catch(() => {});
+	await page.waitForTimeout(800);
+	const file = path.join(SCREENSHOTS, `${name}.png`);
+	await page.screenshot({ path: file });
+	return path.relative(REPO_ROOT, file);
+}
+
+/** New TikTok credential pointed at the sandbox, connected through the popup. */
+async function createAndConnect(page, context, dev, { name, clientSecret }) {
+	const modal = await ui.openNewCredential(page, dev.server.url, 'TikTok OAuth2 API');
+	const title = modal.locator('[data-test-id="credential-name"]');
+	await title.click();
+	await title.locator('input').fill(name);
+	await page.keyboard.press('Enter');
+	await ui.chooseOption(page, modal.locator('[data-test-id="parameter-input-environment"]'), 'Custom');
+	await ui.fillParameter(modal, 'apiBaseUrl', dev.sandbox.apiBaseUrl);
+	await ui.fillParameter(modal, 'customAuthUrl', dev.sandbox.authorizeUrl);
+	await ui.fillParameter(modal, 'customTokenUrl', dev.sandbox.tokenUrl);
+	await ui.fillParameter(modal, 'clientId', CLIENT_KEY);
+	await ui.fillParameter(modal, 'clientSecret', clientSecret);
+	const popup = await ui.connectOAuth(context, modal);
+	// the banner follows the popup's message; give the modal a moment to re-render
+	for (let i = 0; i < 30 && !(await modal.locator('[data-test-id="oauth-connect-success-banner"]').isVisible()); i++) await page.waitForTimeout(500);
+	return { modal, popup, status: await ui.credentialStatus(modal) };
+}
+
+async function run(dev, page, context, out) {
+	const ok1 = await checkWithShot(page, CHECKS[0], async () => {
+		const landed = await ui.signIn(page, dev.server.url, dev.login);
+		return `${dev.login.email} -> ${landed}`;
+	});
+	if (!ok1) return skipAsFailed(CHECKS.slice(1), 'could not sign in');
+
+	const connectedName = 'TikTok (browser)';
+	const ok2 = await checkWithShot(page, CHECKS[1], async () => {
+		const logStart = (await dev.sandbox.log()).length;
+		const { modal, popup, status } = await createAndConnect(page, context, dev, { name: connectedName, clientSecret: CLIENT_SECRET });
+		out.credentialShot = await shot(page, 'credential-connected');
+		assert(status.connected, `no "Account connected" in the credential (banners: ${JSON.stringify(status)}); popup ${JSON.stringify(popup)}`);
+		assert(popup.closed || popup.leftOpenAt?.includes('/rest/oauth2-credential/callback'), `the popup stopped at ${popup.leftOpenAt}`);
+		const log = (await dev.sandbox.log()).slice(logStart);
+		const authorize = log.find((e) => e.method === 'GET' && e.path.endsWith('/auth/authorize/'));
+		const exchange = log.find((e) => e.method === 'POST' && /\/oauth\/token\/?$/.test(e.path) && e.body?.grant_type === 'authorization_code');
+		assert(authorize && authorize.status === 302, `the popup did not go through the sandbox's authorize page (${JSON.stringify(authorize)})`);
+		assert(exchange && !exchange.errorCode, `no successful code exchange in the sandbox log (${JSON.stringify(exchange)})`);
+		await ui.closeModal(page, modal);
+		return `popup ${popup.closed ? 'closed by itself' : 'left open on the callback page'}; authorize 302 -> code exchange; "Account connected"; ${out.credentialShot}`;
+	});
+
+	await checkWithShot(page, CHECKS[2], async () => {
+		assert(ok2, 'no connected credential (br2 failed)');
+		await ui.openWorkflow(page, dev.server.url, SCHEDULE_WF);
+		let ndv = await ui.openNode(page, PUBLISH_NODE);
+		await ui.selectNodeCredential(page, ndv, connectedName);
+		await ui.closeNode(page);
+		await ui.saveWorkflow(page);
+		const before = (await dev.sandbox.publishes()).length;
+		const result = await ui.executeWorkflow(page, PUBLISH_NODE);
+		assert(result.ok, result.notRun ? `the run ended without running ${PUBLISH_NODE}` : `the run failed at node "${result.failedNode}"`);
+		ndv = await ui.openNode(page, PUBLISH_NODE);
+		const output = await ui.readOutput(page, ndv);
+		out.outputShot = await shot(page, 'example-output');
+		await ui.closeNode(page);
+		const items = JSON.parse(output.json);
+		assert(Array.isArray(items) && items.length === 2, `the node panel shows ${Array.isArray(items) ? items.length : '?'} output items, expected 2: ${output.json.slice(0, 300)}`);
+		assert(items.every((i) => i.status === 'PUBLISH_COMPLETE' && i.publishId), `output: ${output.json.slice(0, 400)}`);
+		assert((output.table.match(/PUBLISH_COMPLETE/g) || []).length === 2, `table view: ${output.table.slice(0, 300)}`);
+		const pubs = (await dev.sandbox.publishes()).slice(before);
+		assert(pubs.length === 2, `the sandbox received ${pubs.length} posts, expected 2`);
+		return `"${SCHEDULE_WF}" run from the editor: ${items.map((i) => `${i.publishId} ${i.status}`).join(', ')}; ${out.outputShot}`;
+	});
+
+	let ndv;
+	await checkWithShot(page, CHECKS[3], async () => {
+		await ui.openWorkflow(page, dev.server.url, SHOPIFY_WF);
+		ndv = await ui.openNode(page, PUBLISH_NODE);
+		await ui.selectNodeCredential(page, ndv, ok2 ? connectedName : dev.credential.name);
+		const list = await ui.readLoadedOptions(page, ndv, 'privacyLevel');
+		assert(!list.error, `Privacy Level could not load: ${list.error}`);
+		out.nodeShot = await shot(page, 'node-privacy-level');
+		await list.close();
+		const nickname = 'Sandbox Shop'; // the sandbox account's creator_nickname (test/sandbox/state.js)
+		assert(list.options.length > 0, 'the list is empty');
+		const missing = list.options.filter((o) => !o.description.includes(`posting as ${nickname}`));
+		assert(!missing.length, `options without "posting as ${nickname}": ${JSON.stringify(missing)}`);
+		return `${list.options.map((o) => `${o.name} (${o.description})`).join('; ')}; ${out.nodeShot}`;
+	});
+
+	await checkWithShot(page, CHECKS[4], async () => {
+		if (!ndv) {
+			await ui.openWorkflow(page, dev.server.url, SHOPIFY_WF);
+			ndv = await ui.openNode(page, PUBLISH_NODE);
+		}
+		const seen = [];
+		const wrong = [];
+		// Your Brand and Branded Content show only while Disclose Commercial Content is on, but keep
+		// their values when it is turned off: reach every state the way a user can.
+		for (const commercial of [false, true]) {
+			for (const yourBrand of [false, true]) {
+				for (const branded of [false, true]) {
+					await ui.setSwitch(ndv, 'commercialContent', true);
+					await ui.setSwitch(ndv, 'yourBrand', yourBrand);
+					await ui.setSwitch(ndv, 'brandedContent', branded);
+					await ui.setSwitch(ndv, 'commercialContent', commercial);
+					const notices = await ui.visibleNotices(ndv, DECLARATION);
+					const state = `commercial ${commercial ? 'on' : 'off'}, your brand ${yourBrand ? 'on' : 'off'}, branded ${branded ? 'on' : 'off'}`;
+					seen.push(`${state}: ${notices.length}`);
+					if (notices.length !== 1) {
+						wrong.push(`${state}: ${notices.length} notices ${JSON.stringify(notices)}`);
+						await shot(page, `declaration-${+commercial}${+yourBrand}${+branded}`);
+					}
+				}
+			}
+		}
+		// back to the example's settings (all off)
+		await ui.setSwitch(ndv, 'commercialContent', true);
+		await ui.setSwitch(ndv, 'yourBrand', false);
+		await ui.setSwitch(ndv, 'brandedContent', false);
+		await ui.setSwitch(ndv, 'commercialContent', false);
+		await ui.closeNode(page);
+		await ui.saveWorkflow(page);
+		ndv = undefined;
+		expectBehaviour(!wrong.length, `not exactly one declaration in: ${wrong.join('; ')}`);
+		return seen.join('; ');
+	});
+
+	await checkWithShot(page, CHECKS[5], async () => {
+		const { modal, popup, status } = await createAndConnect(page, context, dev, { name: 'TikTok (wrong secret)', clientSecret: 'not-the-client-secret' });
+		out.wrongShot = await shot(page, 'wrong-secret-credential');
+		await ui.closeModal(page, modal);
+		const inModal = status.errors.length > 0 || !status.connected;
+		// the credential is used where a user goes next: the node's Privacy Level list
+		await ui.openWorkflow(page, dev.server.url, SHOPIFY_WF);
+		const node = await ui.openNode(page, PUBLISH_NODE);
+		await ui.selectNodeCredential(page, node, 'TikTok (wrong secret)');
+		const list = await ui.readLoadedOptions(page, node, 'privacyLevel');
+		if (list.close) await list.close();
+		await shot(page, 'wrong-secret-node');
+		await ui.selectNodeCredential(page, node, dev.credential.name);
+		await ui.closeNode(page);
+		await ui.saveWorkflow(page);
+		// what makes the user look at the credential: TikTok's refusal named, Client Key/Secret, reconnect
+		const actionable = /client secret|client key|invalid_client|reconnect|connect my account/i;
+		const inNode = Boolean(list.error && actionable.test(list.error));
+		const seen = `credential modal: ${status.connected ? '"Account connected"' : 'not connected'}${status.errors.length ? `, error ${JSON.stringify(status.errors)}` : ', no error shown'}; Privacy Level: ${list.error ? JSON.stringify(list.error) : `${list.options.length} options listed`}; popup ${popup.closed ? 'closed by itself' : `left open at ${popup.leftOpenAt}`}`;
+		expectBehaviour(inModal || inNode, `silent: ${seen}`);
+		return seen;
+	});
+}
+
+async function main() {
+	const t0 = Date.now();
+	const work = workFolder();
+	const dev = devEnvironmentHandle();
+	let browser;
+	const out = {};
+	const stop = async () => {
+		if (browser) await browser.close();
+		await dev.stop();
+	};
+	process.on('SIGINT', () => stop().then(() => process.exit(130)));
+	process.on('SIGTERM', () => stop().then(() => process.exit(143)));
+
+	let page;
+	let context;
+	await part('setup', async () => {
+		const chromium = await ensureChromium(line);
+		let t = Date.now();
+		await startDevEnvironment({ n8nPort: 0, sandboxPort: 0, userFolder: path.join(work, 'n8n-user'), fresh: true, log: line }, dev);
+		line(`npm run dev environment up in ${secs(Date.now() - t)}: ${dev.server.url}, sandbox ${dev.sandbox.baseUrl}`);
+		t = Date.now();
+		browser = await launchChromium(chromium, path.join(work, 'chromium-profile'));
+		context = browser.context;
+		page = context.pages()[0] || (await context.newPage());
+		page.setDefaultTimeout(Number(process.env.BROWSER_TIMEOUT_MS || 120000));
+		line(`${chromium} started headless with a fresh profile in ${secs(Date.now() - t)}`);
+	});
+
+	await part('editor checks (real Chromium)', async () => {
+		if (!page) return skipAsFailed(CHECKS, 'setup failed');
+		await run(dev, page, context, out);
+	});
+
+	await stop();
+	const { passed, failed, failures, durations } = summary();
+	line('\n== durations');
+	for (const d of durations) line(`${d.label.padEnd(40)} ${secs(d.ms)}`);
+	line(`${'total'.padEnd(40)} ${secs(Date.now() - t0)}`);
+	line(`screenshots: ${path.relative(REPO_ROOT, SCREENSHOTS)}/`);
+	if (knownFailures.length) {
+		line('\nknown failures (expected behaviour not on main yet; not counted as failed):');
+		for (const k of knownFailures) line(`- ${k}`);
+	}
+	if (failed) {
+		line('\nfailed checks:');
+		for (const r of failures) line(`- ${r.name}: ${String(r.reason).split('\n')[0]}`);
+		line(`work folder kept: ${path.relative(REPO_ROOT, work)}`);
+	} else if (!process.env.BROWSER_KEEP) fs.rmSync(work, { recursive: true, force: true });
+	line('');
+	line(`${passed} passed, ${failed} failed`);
+	process.exitCode = failed || passed === 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+	main().catch((e) => {
+		line(`FAIL  browser test crashed — ${e.stack || e.message}`);
+		process.exit(1);
+	});
+}
+
+module.exports = { run, CHECKS };
