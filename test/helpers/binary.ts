@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Binary items for tests, in the two shapes n8n produces:
  * - memory mode: `binary.data.data` holds the base64 bytes (no `id`);

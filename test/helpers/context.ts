@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * createTestContext(): an IExecuteFunctions (also usable as ILoadOptionsFunctions) for ONE node
  * execution, wired to n8n-core's real request path. See test/helpers/index.ts for the guide.

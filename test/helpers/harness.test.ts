@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /** Self-test of the shared harness (test/helpers). */
 import {
 	binaryItemFromBuffer,
@@ -12,6 +13,7 @@ import {
 	sha256,
 	sha256OfGenerator,
 } from '.';
+import { createHash } from 'crypto';
 
 beforeEach(() => resetBinaryStats());
 
@@ -52,7 +54,7 @@ describe('binary data', () => {
 		expect(await ctx.helpers.getBinaryMetadata(bin.id!)).toEqual({ fileName: 'big.mp4', mimeType: 'video/mp4', fileSize: size });
 		const stream = await ctx.helpers.getBinaryStream(bin.id!, 256 * 1024);
 		let total = 0;
-		const hash = require('crypto').createHash('sha256');
+		const hash = createHash('sha256');
 		for await (const piece of stream) {
 			total += piece.length;
 			hash.update(piece);

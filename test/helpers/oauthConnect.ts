@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * "Connect my account" as n8n 2.41.1 does it, for tests that cannot start n8n (test/e2e part b/e runs
  * the real thing): n8n's OAuth2 controller is not a dependency of this package, so its steps are

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * TikTok Post Photos against the sandbox, through n8n-core's request path: both modes, the checks of
  * each photo's head before anything reaches TikTok (proved by the sandbox's request log), TikTok's

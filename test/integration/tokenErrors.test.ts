@@ -45,8 +45,6 @@ async function connected(extra: Partial<TestCredentials> = {}): Promise<TestCred
 	return credentials;
 }
 
-const apiCalls = () => sandbox.log.filter((e) => e.path.startsWith('/v2/') && !e.path.startsWith('/v2/oauth/'));
-
 describe('a wrong Client Secret ("Account connected" in n8n, no access token)', () => {
 	it('TikTok Publish Video: token_connect_refused with TikTok\'s reason and log_id, before any call', async () => {
 		const credentials = await connected({ clientSecret: 'typo-in-the-secret' });

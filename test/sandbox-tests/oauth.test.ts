@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON answers of the TikTok sandbox */
 import * as crypto from 'crypto';
 import { startSandbox, Sandbox } from '../sandbox';
 import { api, authorize, tokenRequest, CLIENT_KEY, CLIENT_SECRET, REDIRECT_URI, sleep } from './helpers';

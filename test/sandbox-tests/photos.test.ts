@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * The sandbox's photo behaviour: generated JPEG/WebP images on /media/ with HTTP Range, and
  * content/init + pull with TikTok's photo rules (verified prefixes, JPEG/WebP only, short side at most

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { startSandbox, makeMp4, Sandbox } from '../sandbox';
@@ -11,7 +12,7 @@ describe('sandbox PULL_FROM_URL', () => {
 	let token: string;
 	let origin: http.Server;
 	let originUrl: string;
-	let slowResponses: http.ServerResponse[] = [];
+	const slowResponses: http.ServerResponse[] = [];
 
 	beforeAll(async () => {
 		// A stand-in for the user's media server: redirects, errors, non-video bytes, a slow download.

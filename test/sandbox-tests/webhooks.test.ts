@@ -1,3 +1,5 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON answers of the TikTok sandbox */
 /**
  * The sandbox's TikTok webhook deliveries (test/sandbox/webhooks.js): which events a publish
  * produces, TikTok's body shape, signatures (checked here with node:crypto, independently of the

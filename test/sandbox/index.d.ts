@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- untyped JSON answers of the TikTok sandbox */
 /** Types for the TikTok sandbox (index.js). Contract: docs/ARCHITECTURE.md, section "Sandbox". */
 /// <reference types="node" />
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * The credential: its fields, its hidden expressions (resolved by n8n-workflow like n8n does), and that
  * the resolved values really work against the sandbox: connect (n8n's controller steps,

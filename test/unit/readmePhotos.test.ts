@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /** The README's photo section must say what the nodes say: every photo-specific explanation, verbatim. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

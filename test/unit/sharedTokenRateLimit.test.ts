@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Two n8n workers (queue mode) posting for ONE TikTok account: each process paces its own calls to
  * TikTok's limit, but neither sees the other's, so TikTok answers 429 to the calls over its per-token

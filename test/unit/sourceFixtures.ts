@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Shared by the video source tests (binarySource, download): an IExecuteFunctions with fake binary
  * fields (in-memory or streamed in chosen piece sizes) and n8n-core's real httpRequest, media heads,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * The campaign's figures on disk and the report made of them. Each suite writes its figures to
  * .cache/campaign/<suite>.json (report.ts); jest's globalTeardown reads them all and prints one

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * A tiny local web server for bad URL inputs: redirects (loops, to other schemes, to user:pass@,
  * without Location, to a real video), and answers that are not a usable video download.

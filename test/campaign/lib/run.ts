@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Campaign runner: runs a node once through the real test harness (n8n-core request helpers, real
  * OAuth2 refresh path), with optional hooks around the plain `helpers.httpRequest` (chunk PUTs and
