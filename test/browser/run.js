@@ -40,32 +40,10 @@ const CHECKS = [
 	'br6 a wrong Client Secret is not reported as a working connection',
 ];
 
-/**
- * Checks written against the expected behaviour that main does not have yet, with the work that fixes
- * it. They still run every time: while they fail they pass as "known failure" (and the run says so at
- * the end); once one passes it FAILS the run until its entry is removed here, so the check then
- * guards the fix.
- */
-const KNOWN_FAILURES = {
-	br5: 'issue 9 part 6, branch field-auth: Disclose Commercial Content off with Branded Content on shows no declaration',
-	br6: 'issue 9 part 3, branch field-auth: TikTok\'s HTTP 200 refusal is stored as a token and shown as "Account connected"',
-};
-const knownFailures = [];
-
-/** The behaviour a check is about is wrong (as opposed to the test failing to drive the editor). */
-class BehaviourError extends Error {}
-function expectBehaviour(cond, msg) {
-	if (!cond) throw new BehaviourError(msg);
-}
-
-/**
- * check() with a screenshot of the page when it fails; for the entries of KNOWN_FAILURES, a
- * BehaviourError is the known failure, while any other error (a step that could not be done) fails.
- */
+/** check() with a screenshot of the page when the check fails (.cache/screenshots/failed-<id>.png). */
 async function checkWithShot(page, name, fn) {
 	const id = name.split(' ')[0];
-	const why = KNOWN_FAILURES[id];
-	const run = async () => {
+	return check(name, async () => {
 		try {
 			return await fn();
 		} catch (e) {
@@ -73,18 +51,6 @@ async function checkWithShot(page, name, fn) {
 			if (file) e.message = `${e.message} (screenshot ${file})`;
 			throw e;
 		}
-	};
-	if (!why) return check(name, run);
-	return check(`${name} [known failure: ${why}]`, async () => {
-		let detail;
-		try {
-			detail = await run();
-		} catch (e) {
-			if (!(e instanceof BehaviourError)) throw e;
-			knownFailures.push(`${id}: ${String(e.message).split('\n')[0]}`);
-			return `still failing as known: ${e.message}`;
-		}
-		throw new Error(`passes now (${detail}): remove ${id} from KNOWN_FAILURES in test/browser/run.js`);
 	});
 }
 
@@ -225,7 +191,7 @@ async function run(dev, page, context, out) {
 		await ui.closeNode(page);
 		await ui.saveWorkflow(page);
 		ndv = undefined;
-		expectBehaviour(!wrong.length, `not exactly one declaration in: ${wrong.join('; ')}`);
+		assert(!wrong.length, `not exactly one declaration in: ${wrong.join('; ')}`);
 		return seen.join('; ');
 	});
 
@@ -248,7 +214,7 @@ async function run(dev, page, context, out) {
 		const actionable = /client secret|client key|invalid_client|reconnect|connect my account/i;
 		const inNode = Boolean(list.error && actionable.test(list.error));
 		const seen = `credential modal: ${status.connected ? '"Account connected"' : 'not connected'}${status.errors.length ? `, error ${JSON.stringify(status.errors)}` : ', no error shown'}; Privacy Level: ${list.error ? JSON.stringify(list.error) : `${list.options.length} options listed`}; popup ${popup.closed ? 'closed by itself' : `left open at ${popup.leftOpenAt}`}`;
-		expectBehaviour(inModal || inNode, `silent: ${seen}`);
+		assert(inModal || inNode, `silent: ${seen}`);
 		return seen;
 	});
 }
@@ -292,10 +258,6 @@ async function main() {
 	for (const d of durations) line(`${d.label.padEnd(40)} ${secs(d.ms)}`);
 	line(`${'total'.padEnd(40)} ${secs(Date.now() - t0)}`);
 	line(`screenshots: ${path.relative(REPO_ROOT, SCREENSHOTS)}/`);
-	if (knownFailures.length) {
-		line('\nknown failures (expected behaviour not on main yet; not counted as failed):');
-		for (const k of knownFailures) line(`- ${k}`);
-	}
 	if (failed) {
 		line('\nfailed checks:');
 		for (const r of failures) line(`- ${r.name}: ${String(r.reason).split('\n')[0]}`);
