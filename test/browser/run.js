@@ -145,7 +145,7 @@ async function run(dev, page, context, out) {
 	await checkWithShot(page, CHECKS[3], async () => {
 		await ui.openWorkflow(page, dev.server.url, SHOPIFY_WF);
 		ndv = await ui.openNode(page, PUBLISH_NODE);
-		await ui.selectNodeCredential(page, ndv, ok2 ? connectedName : dev.credential.name);
+		await ui.selectNodeCredential(page, ndv, ok2 ? connectedName : dev.credential.name, { reloads: 'privacyLevel' });
 		const list = await ui.readLoadedOptions(page, ndv, 'privacyLevel');
 		assert(!list.error, `Privacy Level could not load: ${list.error}`);
 		out.nodeShot = await shot(page, 'node-privacy-level');
@@ -203,7 +203,7 @@ async function run(dev, page, context, out) {
 		// the credential is used where a user goes next: the node's Privacy Level list
 		await ui.openWorkflow(page, dev.server.url, SHOPIFY_WF);
 		const node = await ui.openNode(page, PUBLISH_NODE);
-		await ui.selectNodeCredential(page, node, 'TikTok (wrong secret)');
+		await ui.selectNodeCredential(page, node, 'TikTok (wrong secret)', { reloads: 'privacyLevel' });
 		const list = await ui.readLoadedOptions(page, node, 'privacyLevel');
 		if (list.close) await list.close();
 		await shot(page, 'wrong-secret-node');

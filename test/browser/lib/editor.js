@@ -115,10 +115,25 @@ async function closeNode(page) {
 	await page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });
 }
 
-async function selectNodeCredential(page, ndv, credentialName) {
+/**
+ * Pick the node's credential. With `reloads`, also wait until the editor has reloaded that
+ * parameter's list for the new credential (until then it still shows the previous credential's list).
+ */
+async function selectNodeCredential(page, ndv, credentialName, { reloads, timeoutMs = 90000 } = {}) {
+	const reloaded = reloads
+		? page
+				.waitForResponse(
+					(r) => r.url().includes('/rest/dynamic-node-parameters/options') && (r.request().postData() ?? '').includes(`"parameters.${reloads}"`),
+					{ timeout: timeoutMs },
+				)
+				.catch(() => {
+					throw new Error(`the editor did not reload the ${reloads} list after choosing "${credentialName}"`);
+				})
+		: undefined;
 	await ndv.locator('[data-test-id="node-credentials-select"]').click();
 	await page.getByRole('option', { name: credentialName }).filter({ visible: true }).first().click();
-	await ndv.locator('[data-test-id="node-credentials-select"] input').first().waitFor();
+	if (reloaded) await reloaded;
+	await page.waitForTimeout(500); // the list re-renders from the answer
 }
 
 /**
