@@ -125,5 +125,7 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	readVideoInfo: media.readVideoInfo,
+	readVideoInfoFromFile: media.readVideoInfoFromFile,
 	defaultOptions: require('./state').defaultOptions,
 };

@@ -3,10 +3,18 @@
  * A publish from init to its final status:
  *   FILE_UPLOAD:   PROCESSING_UPLOAD   until all chunks are in, then processingMs
  *   PULL_FROM_URL: PROCESSING_DOWNLOAD until downloaded,          then processingMs
- * then FAILED (format, duration, injected reason) or PUBLISH_COMPLETE (direct) / SEND_TO_USER_INBOX (inbox).
+ * then FAILED (format, duration, frame rate, picture size, injected reason) or PUBLISH_COMPLETE (direct) /
+ * SEND_TO_USER_INBOX (inbox). Moderation comes after PUBLISH_COMPLETE: a public post gets its post id
+ * postIdDelayMs later; other privacy levels never get one (tiktok-api.md §5).
  */
 const { nextBigId, schedule, releaseFile } = require('./state');
-const { detectVideoFormat, readMp4DurationSec } = require('./media');
+const { detectVideoFormat, readVideoInfo, readVideoInfoFromFile } = require('./media');
+
+// TikTok's media requirements (tiktok-api.md §6), checked on what it received.
+const MIN_FPS = 23;
+const MAX_FPS = 60;
+const MIN_SIDE = 360;
+const MAX_SIDE = 4096;
 
 const PUBLISH_ID_PREFIX = {
 	'direct:FILE_UPLOAD': 'v_pub_file~v2-1.',
@@ -47,14 +55,20 @@ function setFinal(record, status, failReason = null) {
 	record.completedAt = new Date().toISOString();
 }
 
-/** TikTok's checks on the assembled video (container, duration) and the scenario's outcome. */
-function decide(state, record, { head, pullFailed }) {
+/**
+ * TikTok's checks on the assembled video (container, then duration, frame rate and picture size from
+ * its moov box, wherever it is in the file) and the scenario's outcome.
+ */
+function decide(state, record, { head, info, pullFailed }) {
 	const { faults, creator } = state.options;
 	if (pullFailed) return ['FAILED', record.mediaType === 'PHOTO' ? 'photo_pull_failed' : 'video_pull_failed'];
 	if (record.mediaType === 'VIDEO') {
 		if (!detectVideoFormat(head)) return ['FAILED', 'file_format_check_failed'];
-		const duration = readMp4DurationSec(head);
-		if (duration !== null && duration > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
+		if (info?.durationSec != null && info.durationSec > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
+		// a small tolerance: 59.94 and 23.976 fps are fine, as are rounding errors of the frame durations
+		if (info?.frameRate != null && (info.frameRate < MIN_FPS - 0.05 || info.frameRate > MAX_FPS + 0.05)) return ['FAILED', 'frame_rate_check_failed'];
+		const sides = [info?.width, info?.height].filter((n) => n != null);
+		if (sides.some((n) => n < MIN_SIDE || n > MAX_SIDE)) return ['FAILED', 'picture_size_check_failed'];
 	}
 	if (faults.failReason) return ['FAILED', faults.failReason];
 	return [record.mode === 'direct' ? 'PUBLISH_COMPLETE' : 'SEND_TO_USER_INBOX', null];
@@ -64,6 +78,11 @@ function decide(state, record, { head, pullFailed }) {
 function transferComplete(state, record, outcome) {
 	if (record.status === 'FAILED') return releaseFile(state, outcome.filePath);
 	if (outcome.sha256) record.sha256 = outcome.sha256;
+	// Read before the file goes: the moov box may be at the end, where `head` does not reach.
+	if (record.mediaType === 'VIDEO') {
+		outcome.info = (outcome.filePath && readVideoInfoFromFile(outcome.filePath)) || (outcome.head && readVideoInfo(outcome.head)) || null;
+		record.videoInfo = outcome.info;
+	}
 	const keep = !!(outcome.filePath && state.options.keepFiles);
 	if (keep) record.filePath = outcome.filePath;
 	releaseFile(state, outcome.filePath, keep);
@@ -78,10 +97,13 @@ function transferComplete(state, record, outcome) {
 	schedule(state, state.options.processingMs, finish);
 }
 
-/** Public posts get an id after moderation (postIdDelayMs); SELF_ONLY posts are never publicly available. */
+/**
+ * Moderation: only a public post (PUBLIC_TO_EVERYONE) becomes publicly available, and only
+ * postIdDelayMs after PUBLISH_COMPLETE; Only me, friends and followers posts never get an id.
+ */
 function addPostIds(state, record) {
 	const privacy = record.initBody?.post_info?.privacy_level;
-	if (record.mode !== 'direct' || privacy === 'SELF_ONLY') return;
+	if (record.mode !== 'direct' || privacy !== 'PUBLIC_TO_EVERYONE') return;
 	const add = () => record.postIds.push(nextBigId());
 	if (state.options.postIdDelayMs > 0) schedule(state, state.options.postIdDelayMs, add);
 	else add();

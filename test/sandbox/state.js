@@ -32,7 +32,8 @@ function defaultOptions() {
 		rateLimits: { windowMs: 60000, init: 6, creatorInfo: 20, status: 30 },
 		uploadUrlTtlMs: 3600000,
 		processingMs: 300,
-		postIdDelayMs: 0,
+		// Moderation: a public post's id appears this long after PUBLISH_COMPLETE (never for other privacy levels).
+		postIdDelayMs: 5000,
 		// Keep assembled uploads/pulls on disk (path in publishes[...].filePath) instead of deleting them.
 		keepFiles: false,
 		faults: {
@@ -45,6 +46,7 @@ function defaultOptions() {
 			initError: null,
 			statusError: null,
 			pullFails: false,
+			rejectMultiChunk: null,
 		},
 	};
 }
