@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { readMp4DurationSeconds, readMp4Header } from '../../nodes/TikTok/core/mp4';
 import { referenceVideoInfo } from '../helpers/mp4Reference';
 import { makeMp4, readVideoInfo, type Mp4Options } from '../sandbox';
@@ -148,6 +153,27 @@ describe('readMp4Header on real MP4/MOV structures (generated at test time, chec
 		expect(reference.tracks).toBe(options.audio ? 2 : 1);
 		// and so does the sandbox's own reader (what TikTok's checks after the upload see)
 		expect(readVideoInfo(file)).toEqual({ durationSec: header.durationSec, width: header.width, height: header.height, frameRate: header.frameRate });
+	});
+
+	// ffprobe is not a project dependency (Debian package ffmpeg): where it is installed, it also reads
+	// the generated files, down to the H.264 SPS in avcC; elsewhere this test is skipped.
+	const hasFfprobe = spawnSync('ffprobe', ['-version']).status === 0;
+	(hasFfprobe ? it : it.skip)('ffprobe (when installed) reads the same picture size, frame rate and duration', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'mp4-ffprobe-'));
+		try {
+			for (const [name, options] of cases) {
+				const file = join(dir, `${name.replace(/\W+/g, '-')}.${options.container === 'mov' ? 'mov' : 'mp4'}`);
+				writeFileSync(file, makeMp4(300_000, options));
+				const probe = spawnSync('ffprobe', ['-v', 'quiet', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,avg_frame_rate:format=duration', '-of', 'json', file], { encoding: 'utf8' });
+				const out = JSON.parse(probe.stdout);
+				const [num, den] = out.streams[0].avg_frame_rate.split('/').map(Number);
+				expect({ name, codec: out.streams[0].codec_name, width: out.streams[0].width, height: out.streams[0].height }).toEqual({ name, codec: 'h264', width: options.width, height: options.height });
+				expect(num / den).toBeCloseTo(options.fps!, 3);
+				expect(Number(out.format.duration)).toBeCloseTo(options.durationSec!, 3);
+			}
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it.each([
