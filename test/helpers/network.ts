@@ -7,7 +7,7 @@
  *   the host refused it (ECONNREFUSED). `attempts` lists the targets. A code path that sends a request
  *   shows up here whatever its URL, so "no attempt" proves that nothing was sent.
  * - `failDnsFor('.example')`: host names under that suffix fail to resolve (ENOTFOUND), as an unknown
- *   domain does, without asking a DNS server (RFC 2606 reserves `.example`).
+ *   domain does, without asking a DNS server (RFC 2606 reserves `.example`); `hits` lists the names asked.
  */
 import dns from 'node:dns';
 import net from 'node:net';
@@ -55,22 +55,32 @@ export function guardNetwork(): NetworkGuard {
 	};
 }
 
-export function failDnsFor(suffix: string): () => void {
+export function failDnsFor(suffix: string): { hits: string[]; restore(): void } {
+	const hits: string[] = [];
 	const original = dns.lookup;
 	const originalPromise = dns.promises.lookup;
 	const unknown = (hostname: string) =>
 		Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
 	(dns as { lookup: unknown }).lookup = function lookup(hostname: string, ...rest: unknown[]) {
 		const callback = rest[rest.length - 1] as (error: Error) => void;
-		if (typeof hostname === 'string' && hostname.endsWith(suffix)) return void process.nextTick(() => callback(unknown(hostname)));
+		if (typeof hostname === 'string' && hostname.endsWith(suffix)) {
+			hits.push(hostname);
+			return void process.nextTick(() => callback(unknown(hostname)));
+		}
 		return (original as (...args: unknown[]) => unknown).call(dns, hostname, ...rest);
 	};
 	(dns.promises as { lookup: unknown }).lookup = async function lookup(hostname: string, ...rest: unknown[]) {
-		if (typeof hostname === 'string' && hostname.endsWith(suffix)) throw unknown(hostname);
+		if (typeof hostname === 'string' && hostname.endsWith(suffix)) {
+			hits.push(hostname);
+			throw unknown(hostname);
+		}
 		return await (originalPromise as (...args: unknown[]) => Promise<unknown>).call(dns.promises, hostname, ...rest);
 	};
-	return () => {
-		(dns as { lookup: unknown }).lookup = original;
-		(dns.promises as { lookup: unknown }).lookup = originalPromise;
+	return {
+		hits,
+		restore: () => {
+			(dns as { lookup: unknown }).lookup = original;
+			(dns.promises as { lookup: unknown }).lookup = originalPromise;
+		},
 	};
 }

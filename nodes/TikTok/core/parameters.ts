@@ -15,7 +15,8 @@ interface VideoRequestBase {
 	expectedAccount: string;
 	waitForResult: boolean;
 	timeoutMs: number;
-	chunkSize: number;
+	/** undefined = Auto (one request up to 64,000,000 bytes, else 10 MB chunks) */
+	chunkSize?: number;
 	keepVideo: boolean;
 }
 
@@ -23,6 +24,8 @@ interface VideoRequestBase {
 export interface DirectPostRequest extends VideoRequestBase {
 	mode: 'direct';
 	post: PostSettings;
+	/** How long to keep polling after PUBLISH_COMPLETE for a public post's id; 0 = not at all. */
+	postIdWaitMs: number;
 }
 
 /** TikTok Upload Video: a draft sent to the creator's inbox (TikTok takes no post settings). */
@@ -38,7 +41,11 @@ interface SharedOptions {
 	keepVideo?: boolean;
 	timeoutMinutes?: number;
 	coverTimestampMs?: number;
+	postIdWaitMinutes?: number;
 }
+
+/** Default of Wait for Post ID (Minutes): public posts usually pass moderation within a minute. */
+export const DEFAULT_POST_ID_WAIT_MINUTES = 2;
 
 export function readVideoPostRequest(
 	ctx: IExecuteFunctions,
@@ -51,11 +58,14 @@ export function readVideoPostRequest(
 	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as SharedOptions;
 
-	let chunkSize: number;
-	try {
-		chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb ?? 10);
-	} catch (error) {
-		throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64.');
+	// Chunk Size not added = Auto.
+	let chunkSize: number | undefined;
+	if (options.chunkSizeMb !== undefined && options.chunkSizeMb !== null) {
+		try {
+			chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb);
+		} catch (error) {
+			throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64, or remove the option for Auto.');
+		}
 	}
 	const timeoutMinutes = options.timeoutMinutes ?? 10;
 	if (!(timeoutMinutes > 0)) {
@@ -100,5 +110,9 @@ export function readVideoPostRequest(
 	};
 	const problems = settingsProblems(post);
 	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
-	return { ...base, mode, post };
+	const postIdWaitMinutes = options.postIdWaitMinutes ?? DEFAULT_POST_ID_WAIT_MINUTES;
+	if (typeof postIdWaitMinutes !== 'number' || !(postIdWaitMinutes >= 0)) {
+		throw fail(`Wait for Post ID (Minutes) must be 0 or more; got ${String(postIdWaitMinutes)}.`, 'Set it to 0 to return as soon as TikTok has published the video.');
+	}
+	return { ...base, mode, post, postIdWaitMs: postIdWaitMinutes * 60_000 };
 }

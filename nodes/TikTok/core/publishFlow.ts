@@ -19,7 +19,7 @@ import { asNodeError } from './nodeError';
 import { buildOutputItem } from './outputItem';
 import type { DirectPostRequest, VideoPostRequest } from './parameters';
 import { creatorProblems } from './postRules';
-import { waitForPublishResult, type WaitResult } from './publishStatus';
+import { waitForPostId, waitForPublishResult, type PostIdWait, type WaitResult } from './publishStatus';
 
 export async function postVideo(
 	ctx: IExecuteFunctions,
@@ -35,8 +35,43 @@ export async function postVideo(
 	const delivered = await deliverVideo(ctx, itemIndex, request, delivery, creator, cache);
 
 	let result: WaitResult | undefined;
-	if (request.waitForResult) result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
-	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt });
+	let postIdWait: PostIdWait | undefined;
+	if (request.waitForResult) {
+		result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
+		if (awaitsPostId(request, result)) {
+			postIdWait = await waitForPostIdAfterPublish(ctx, itemIndex, delivered.publishId, request.postIdWaitMs);
+			result = { ...result, postIds: postIdWait.postIds };
+		}
+	}
+	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt, postIdWait });
+}
+
+/**
+ * TikTok gives only a PUBLIC_TO_EVERYONE post an id, after moderation (tiktok-api.md §5): wait for it
+ * when TikTok published such a post without one yet, unless Wait for Post ID is 0.
+ */
+function awaitsPostId(request: VideoPostRequest, result: WaitResult): request is DirectPostRequest {
+	return (
+		request.mode === 'direct' &&
+		request.post.privacyLevel === 'PUBLIC_TO_EVERYONE' &&
+		request.postIdWaitMs > 0 &&
+		result.status === 'PUBLISH_COMPLETE' &&
+		result.postIds.length === 0
+	);
+}
+
+async function waitForPostIdAfterPublish(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	publishId: string,
+	timeoutMs: number,
+): Promise<PostIdWait> {
+	try {
+		return await waitForPostId(ctx, { publishId, timeoutMs, itemIndex });
+	} catch (error) {
+		// Only a cancel ends here: the video is published already.
+		throw handedOverError(ctx, itemIndex, error, publishId);
+	}
 }
 
 /** Direct Post: the creator can post now, and the post settings fit the creator's options. */
