@@ -9,7 +9,7 @@
  *   1. compiles nodes/ + credentials/ with the project's tsconfig into .cache/bench-build/ (the same
  *      code `npm run build` puts in dist/, but in a private folder so parallel builds in the checkout
  *      are not disturbed);
- *   2. writes the files (default 60 MB = one request in the Auto plan, 100 MiB and 1 GiB = 10 MB chunks;
+ *   2. writes the files (default 60 MB = one request in the Auto plan, 100 MiB and 1 GiB = 32 MB chunks;
  *      units MB = 10^6 bytes, MiB/GiB = 2^20/2^30) into a temp folder THROUGH n8n-core's
  *      BinaryDataService in filesystem mode, exactly as n8n stores a binary (deleted at the end);
  *   3. starts the TikTok sandbox in its own process (`node test/sandbox/cli.js --port 0`);
@@ -28,7 +28,7 @@
  *   6. prints a table and, as the LAST line, one JSON object.
  *
  * The ratio is package / the faster of node http and curl. Memory target: peak RSS over idle at most
- * 3 x the plan's largest request body, and the same for 100 MiB and 1 GiB (both 10 MB chunks).
+ * 3 x the plan's largest request body, and the same for 100 MiB and 1 GiB (both 32 MB chunks).
  *
  * Diagnostics (not needed for the figures): --no-build (reuse .cache/bench-build), --read-hint N (the read
  * size the node asks n8n's binary stream for), --gc-per-chunk (a forced GC before every chunk PUT, to
@@ -326,7 +326,7 @@ async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.build) build();
 	const { planChunks, chunkSizeFromMegabytes } = require(path.join(BUILD_DIR, 'nodes/TikTok/core/chunkPlan.js'));
-	// undefined = the node's default plan (Auto: one request up to 64,000,000 bytes, else 10 MB chunks)
+	// undefined = the node's default plan (Auto: one request up to 64,000,000 bytes, else 32 MB chunks)
 	const chunkBytes = args.chunkMb === undefined ? undefined : chunkSizeFromMegabytes(args.chunkMb);
 	const planFor = (size) => planChunks(size, chunkBytes);
 	const planName = chunkBytes === undefined ? 'Auto (default)' : `Chunk Size ${chunkBytes / MB} MB`;

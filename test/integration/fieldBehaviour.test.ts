@@ -50,7 +50,7 @@ describe('multi-chunk rejections (G14): TikTok refuses every multi-chunk init', 
 		const video = mp4Item(70_000_000);
 		const run = await runNode(node, sandbox, { items: [video.item], parameters: { privacyLevel: 'SELF_ONLY' } });
 		expect(run.error?.message).toBe('TikTok refused the chunked upload of this 70 MB video ("The chunk size is invalid") [invalid_params]');
-		expect(run.error?.description).toMatch(/7 chunks of 10,000,000 bytes/);
+		expect(run.error?.description).toMatch(/2 chunks of 32,000,000 bytes/);
 		expect(run.error?.description).toMatch(/TikTok-side problem, not a setting of yours/);
 		expect(run.error?.description).toMatch(/at most 64 MB.*verified in your TikTok app.*try again later/);
 		expect(run.error?.description).toMatch(/TikTok log_id: \d{14}[0-9A-F]+\)$/);
@@ -69,12 +69,12 @@ describe('multi-chunk rejections (G14): TikTok refuses every multi-chunk init', 
 	});
 });
 
-it('Auto sends a video over 64 MB in 10 MB chunks when TikTok accepts them', async () => {
+it('Auto sends a video over 64 MB in 32 MB chunks (every request under 64 MB) when TikTok accepts them', async () => {
 	const video = mp4Item(70_000_000);
 	const run = await runNode('publish', sandbox, { items: [video.item], parameters: { privacyLevel: 'SELF_ONLY' } });
 	expect(run.error).toBeUndefined();
-	expect(onlyPublish(sandbox).initBody.source_info).toMatchObject({ chunk_size: 10_000_000, total_chunk_count: 7 });
-	expect(chunkPuts()).toHaveLength(7);
+	expect(onlyPublish(sandbox).initBody.source_info).toMatchObject({ chunk_size: 32_000_000, total_chunk_count: 2 });
+	expect(chunkPuts().map((put) => put.contentLength)).toEqual([32_000_000, 38_000_000]);
 	expect(onlyPublish(sandbox).sha256).toBe(video.sha256);
 });
 

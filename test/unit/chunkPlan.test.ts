@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import {
+	AUTO_CHUNK_SIZE,
 	AUTO_SINGLE_REQUEST_MAX,
 	DEFAULT_CHUNK_SIZE,
 	MAX_CHUNK_COUNT,
@@ -75,13 +76,19 @@ describe('planChunks', () => {
 		}
 	});
 
-	it('Auto: chunks of the default 10,000,000 bytes above 64,000,000', () => {
-		expect(DEFAULT_CHUNK_SIZE).toBe(10_000_000);
-		expect(planChunks(64_000_001)).toEqual(planChunks(64_000_001, 10_000_000));
-		expect(planChunks(64_000_001).totalChunkCount).toBe(6);
+	it('Auto: chunks of 32,000,000 bytes above 64,000,000, so every request stays under 64,000,000', () => {
+		expect(AUTO_CHUNK_SIZE).toBe(32_000_000);
+		expect(planChunks(64_000_001)).toEqual(planChunks(64_000_001, 32_000_000));
+		expect(planChunks(64_000_001).chunks.map((c) => c.length)).toEqual([32_000_000, 32_000_001]);
 		const gib = planChunks(1_073_741_824);
-		expect(gib).toMatchObject({ chunkSize: 10_000_000, totalChunkCount: 107 });
-		expect(largestChunkLength(gib)).toBe(13_741_824);
+		expect(gib).toMatchObject({ chunkSize: 32_000_000, totalChunkCount: 33 });
+		expect(largestChunkLength(gib)).toBe(49_741_824);
+		expect(largestChunkLength(planChunks(4_000_000_000))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
+		expect(largestChunkLength(planChunks(127_999_999))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
+	});
+
+	it('the Chunk Size option defaults to 10,000,000 bytes when added', () => {
+		expect(DEFAULT_CHUNK_SIZE).toBe(10_000_000);
 	});
 
 	it('a chosen chunk size still splits a video Auto would send in one request', () => {
@@ -92,7 +99,11 @@ describe('planChunks', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 1, max: MAX_VIDEO_SIZE }), (size) => {
 				const plan = planChunks(size);
-				return violations(plan, size).length === 0 && (plan.totalChunkCount === 1) === (size <= AUTO_SINGLE_REQUEST_MAX);
+				return (
+					violations(plan, size).length === 0 &&
+					(plan.totalChunkCount === 1) === (size <= AUTO_SINGLE_REQUEST_MAX) &&
+					largestChunkLength(plan) <= AUTO_SINGLE_REQUEST_MAX
+				);
 			}),
 			{ numRuns: 300 },
 		);

@@ -17,7 +17,13 @@ export const MAX_LAST_CHUNK_SIZE = 128_000_000;
  * holds up to this many bytes in memory for the request.
  */
 export const AUTO_SINGLE_REQUEST_MAX = MAX_CHUNK_SIZE;
-/** Chunk size of the Auto plan for larger videos, and the Chunk Size option's default value: 10,000,000 bytes. */
+/**
+ * Auto plan for larger videos: chunks of 32,000,000 bytes, so every request of the Auto plan, the last
+ * one included (it takes the remainder, under twice the chunk size), stays under 64,000,000 bytes,
+ * the same memory ceiling as a single request, with few requests.
+ */
+export const AUTO_CHUNK_SIZE = 32_000_000;
+/** The Chunk Size option's default value when the user adds it: 10,000,000 bytes. */
 export const DEFAULT_CHUNK_SIZE = 10_000_000;
 /** Largest video TikTok accepts: 4 GB. */
 export const MAX_VIDEO_SIZE = 4_000_000_000;
@@ -63,14 +69,15 @@ export function chunkSizeFromMegabytes(mb: number): number {
 /**
  * Plans the chunks TikTok expects for a video of `videoSize` bytes.
  *
- * - Auto (no `preferredChunkSize`): size <= 64,000,000 -> one request; larger -> chunks of 10,000,000.
+ * - Auto (no `preferredChunkSize`): size <= 64,000,000 -> one request; larger -> chunks of 32,000,000
+ *   (every request under 64,000,000 bytes).
  * - size <= preferred chunk size (or < 5 MiB): one chunk, chunkSize = size.
  * - otherwise count = floor(size / chunkSize) and the last chunk takes the remainder;
  *   if that gives one chunk: size <= 64,000,000 -> a single chunk, else two chunks of floor(size / 2).
  */
 export function planChunks(videoSize: number, preferredChunkSize?: number): ChunkPlan {
 	if (preferredChunkSize === undefined) {
-		preferredChunkSize = videoSize <= AUTO_SINGLE_REQUEST_MAX ? MAX_CHUNK_SIZE : DEFAULT_CHUNK_SIZE;
+		preferredChunkSize = videoSize <= AUTO_SINGLE_REQUEST_MAX ? MAX_CHUNK_SIZE : AUTO_CHUNK_SIZE;
 	}
 	if (typeof videoSize !== 'number' || !Number.isSafeInteger(videoSize) || videoSize <= 0) {
 		throw new Error(

@@ -15,7 +15,7 @@ interface VideoRequestBase {
 	expectedAccount: string;
 	waitForResult: boolean;
 	timeoutMs: number;
-	/** undefined = Auto (one request up to 64,000,000 bytes, else 10 MB chunks) */
+	/** undefined = Auto (one request up to 64,000,000 bytes, else 32,000,000-byte chunks) */
 	chunkSize?: number;
 	keepVideo: boolean;
 }
