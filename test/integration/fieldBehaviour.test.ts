@@ -129,6 +129,18 @@ describe('post ids come after moderation', () => {
 		expect(onlyPublish(sandbox).postIds).toHaveLength(1); // TikTok did give one, later
 	});
 
+	it('a cancel while waiting for the post id says the video is published, with the publish_id', async () => {
+		sandbox.configure({ postIdDelayMs: 60_000 });
+		const abort = new AbortController();
+		const running = runNode('publish', sandbox, { items: [mp4Item(1_000_000).item], abortSignal: abort.signal });
+		while (![...sandbox.publishes.values()].some((p) => p.status === 'PUBLISH_COMPLETE')) await new Promise((resolve) => setTimeout(resolve, 20));
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		abort.abort();
+		const run = await running;
+		expect(run.error?.message).toBe('The execution was cancelled while waiting for the post ID.');
+		expect(run.error?.description).toContain(`TikTok had already published the video (publish_id: ${onlyPublish(sandbox).publishId})`);
+	});
+
 	it('refuses a negative Wait for Post ID before any call', async () => {
 		const run = await runNode('publish', sandbox, { items: [mp4Item(1_000_000).item], parameters: { options: { postIdWaitMinutes: -1 } } });
 		expect(run.error?.message).toMatch(/Wait for Post ID \(Minutes\) must be 0 or more/);

@@ -69,8 +69,12 @@ async function waitForPostIdAfterPublish(
 	try {
 		return await waitForPostId(ctx, { publishId, timeoutMs, itemIndex });
 	} catch (error) {
-		// Only a cancel ends here: the video is published already.
-		throw handedOverError(ctx, itemIndex, error, publishId);
+		// Only a cancel ends here (other errors end the wait): the video is published already.
+		if (ctx.getExecutionCancelSignal?.()?.aborted !== true) throw asNodeError(ctx.getNode(), error, itemIndex);
+		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the post ID.', {
+			itemIndex,
+			description: `TikTok had already published the video (publish_id: ${publishId}); only its post ID was not known yet. Find the post in the TikTok app instead of running this item again, so it is not posted twice.`,
+		});
 	}
 }
 
