@@ -1,4 +1,13 @@
-import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateRuleResponseCode,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /*
  * TikTok names its OAuth2 client id `client_key`. n8n's OAuth2 machinery only knows `client_id`, so
@@ -10,10 +19,18 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  *   and for every refresh (the refresh body cannot be extended by a credential).
  * The values are the same as `buildTikTokOAuthUrls()` in nodes/TikTok/core/constants.ts (tested).
  * Values below are literal copies of those constants: credentials must not import node code.
+ *
+ * TikTok answers token errors with HTTP 200 and n8n 2.41 takes such a body for a token: after a refused
+ * connect the stored token data is `{error, error_description, log_id}` with no access_token, and n8n's
+ * editor still says "Account connected". `preAuthentication` (run by n8n-core before every request
+ * signed with this credential, nodes and credential test alike) turns that into an explained error.
  */
 
 const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
 const TIKTOK_TOKEN_URL = 'https://open.tiktokapis.com/v2/oauth/token/';
+
+const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com/v2';
+const SCOPES_DRAFTS = 'user.info.basic,video.upload';
 
 const IS_CUSTOM = '$self["environment"] === "custom"';
 const TOKEN_BASE = `(${IS_CUSTOM} ? String($self["customTokenUrl"] || "") : "${TIKTOK_TOKEN_URL}")`;
@@ -81,6 +98,15 @@ export class TikTokOAuth2Api implements ICredentialType {
 			required: true,
 		},
 		{
+			// n8n's editor labels a field named clientId "Client ID" whatever its displayName (i18n key
+			// _reusableDynamicText.oauth2.clientId), and n8n's OAuth2 code reads clientId: say it here.
+			displayName:
+				'The next field is labelled "Client ID" by n8n: enter your TikTok app\'s <b>Client key</b> there (TikTok calls its client id client_key).',
+			name: 'clientKeyNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Client Key',
 			name: 'clientId',
 			type: 'string',
@@ -96,6 +122,28 @@ export class TikTokOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'The Client Secret of your app in the TikTok developer portal',
+		},
+		{
+			displayName: 'Posting Access',
+			name: 'postingAccess',
+			type: 'options',
+			options: [
+				{
+					name: 'Drafts and Direct Posts',
+					value: 'draftsAndDirect',
+					description:
+						'Scopes user.info.basic, video.upload and video.publish: both nodes. Your app needs Direct Post.',
+				},
+				{
+					name: 'Drafts Only',
+					value: 'draftsOnly',
+					description:
+						'Scopes user.info.basic and video.upload: TikTok Upload Video only, for apps without Direct Post',
+				},
+			],
+			default: 'draftsAndDirect',
+			description:
+				'What TikTok is asked to allow when you connect. Reconnect after changing it.',
 		},
 		{
 			displayName: 'Grant Type',
@@ -121,7 +169,8 @@ export class TikTokOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: 'user.info.basic,video.upload,video.publish',
+			// n8n forces hidden fields to their default and resolves it with $self (the credential's data).
+			default: `=${SCOPES_DRAFTS}{{$self["postingAccess"] === "draftsOnly" ? "" : ",video.publish"}}`,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -142,4 +191,77 @@ export class TikTokOAuth2Api implements ICredentialType {
 			default: 'body',
 		},
 	];
+
+	/**
+	 * A cheap call that needs only user.info.basic. n8n 2.41 runs it for `POST /rest/credentials/test`
+	 * and the public API's `POST /api/v1/credentials/{id}/test`; its editor does not test OAuth2
+	 * credentials (see README, "Credential").
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{$credentials.environment === "custom" ? String($credentials.apiBaseUrl || "").replace(/\\/+$/, "") : "${TIKTOK_API_BASE_URL}"}}`,
+			url: '/user/info/',
+			method: 'GET',
+			qs: { fields: 'open_id' },
+		},
+		// n8n checks both kinds of rule by their `type`; its typing only allows one kind per array.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'TikTok refused the access token, also after n8n tried to refresh it (TikTok refuses a refresh with HTTP 200, so n8n cannot tell). Check the Client Key and Client Secret, save, then click "Connect my account" again. A run of a TikTok node shows TikTok\'s reason.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The API Base URL does not answer like TikTok (HTTP 404). For the Custom environment it must end in /v2.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'data.user.open_id',
+					value: undefined,
+					message:
+						'TikTok answered without the account id: the token does not work for this app. Check the Client Key and Client Secret, then reconnect.',
+				},
+			},
+		] as unknown as IAuthenticateRuleResponseCode[],
+	};
+
+	/**
+	 * Runs before every request n8n signs with this credential. Token data without an access token
+	 * means TikTok refused the connection (its HTTP-200 error body was stored instead of a token), or
+	 * the credential was never connected: say so with TikTok's reason, instead of n8n's "Unable to
+	 * sign without access token". Changes nothing otherwise.
+	 */
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		const token = credentials.oauthTokenData;
+		if (token === null || typeof token !== 'object' || Array.isArray(token)) return {};
+		const data = token as IDataObject;
+		if (typeof data.access_token === 'string' && data.access_token !== '') return {};
+		const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 300) : '');
+		const reason = [text(data.error), text(data.error_description)].filter(Boolean).join(': ');
+		const logId = text(data.log_id);
+		const what = reason
+			? `TikTok refused to connect this credential (${reason})${logId ? `, TikTok log_id ${logId}` : ''}.`
+			: 'This TikTok credential holds no access token.';
+		const error = new Error(
+			`${what} Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal), save, and click "Connect my account" again.`,
+		);
+		// Read by the nodes' transport; the same fields an OAuth error body has.
+		Object.assign(error, {
+			tikTokTokenProblem: 'connect_refused',
+			body: { error: text(data.error), error_description: text(data.error_description), log_id: logId },
+		});
+		throw error;
+	}
 }

@@ -5,10 +5,11 @@
  *   1. installs n8n once (scripts/n8n-install.js, cached in .cache/n8n)
  *   2. npm run build, npm pack, installs the tarball into .cache/n8n-dev-user/.n8n/nodes (as n8n does)
  *   3. starts the TikTok sandbox (http://127.0.0.1:5680, or DEV_SANDBOX_PORT)
- *   4. imports a sandbox credential (fresh token minted by the sandbox) and the three examples,
+ *   4. imports a sandbox credential (fresh token minted by the sandbox) and the examples,
  *      pointed at the sandbox, and writes a test video for the "upload draft" example
  *   5. starts `n8n start` on http://localhost:5678 (DEV_N8N_PORT), sets up the owner on first run,
- *      activates the "product added" webhook example, prints the login and what to click
+ *      activates the "product added" webhook example and the TikTok Trigger example (with its data
+ *      table), points the sandbox's webhook deliveries at the trigger, prints the login and what to click
  *   Ctrl-C stops n8n and the sandbox.
  *
  * The user folder persists between runs (.cache/n8n-dev-user); `npm run dev -- --fresh` starts clean.
@@ -32,7 +33,8 @@ const FILES_DIR = path.join(USER_FOLDER, 'files');
 const LOGIN_FILE = path.join(USER_FOLDER, 'demo-login.json');
 const CREDENTIAL = { id: 'tkDevSandboxCred', name: 'TikTok sandbox' };
 const CLOUDINARY_BASE = 'https://res.cloudinary.com/demo/video/upload/';
-const EXAMPLE_FILES = ['publish-from-cloudinary-on-schedule.json', 'publish-when-product-added.json', 'upload-draft-from-file.json'];
+const EXAMPLE_FILES = ['publish-from-cloudinary-on-schedule.json', 'publish-when-product-added.json', 'upload-draft-from-file.json', 'store-post-url-when-public.json'];
+const TRIGGER_TYPE = 'n8n-nodes-tiktok-content-posting.tikTokTrigger';
 
 const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
 
@@ -156,14 +158,32 @@ async function main() {
 		const r = await rest.request('POST', '/rest/login', { json: { emailOrLdapLoginId: login.email, password: login.password } });
 		if (r.status !== 200) say(`warning: could not log in as ${login.email} (${r.status}); use --fresh to start over`);
 	}
+	const activate = async (wf) => {
+		const current = await rest.request('GET', `/rest/workflows/${wf.id}`);
+		if (current.status === 200 && !current.data?.data?.active) {
+			const act = await rest.request('POST', `/rest/workflows/${wf.id}/activate`, { json: { versionId: current.data.data.versionId } });
+			if (act.status !== 200) say(`warning: could not activate "${wf.name}": ${act.status} ${act.text.slice(0, 200)}`);
+		}
+	};
 	// Activate the webhook example so it can be called right away.
 	const productWf = workflows.find((w) => w.nodes.some((n) => n.type === 'n8n-nodes-base.webhook'));
 	const webhookPath = productWf.nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
-	const current = await rest.request('GET', `/rest/workflows/${productWf.id}`);
-	if (current.status === 200 && !current.data?.data?.active) {
-		const act = await rest.request('POST', `/rest/workflows/${productWf.id}/activate`, { json: { versionId: current.data.data.versionId } });
-		if (act.status !== 200) say(`warning: could not activate "${productWf.name}": ${act.status} ${act.text.slice(0, 200)}`);
+	await activate(productWf);
+	// The TikTok Trigger example: its data table, then activation, then the sandbox delivers TikTok's
+	// webhook events (signed with the sandbox client's secret) to its production URL.
+	const triggerWf = workflows.find((w) => w.nodes.some((n) => n.type === TRIGGER_TYPE));
+	const triggerUrl = `${server.url}/webhook/${triggerWf.nodes.find((n) => n.type === TRIGGER_TYPE).webhookId}/webhook`;
+	const project = await rest.request('GET', '/rest/projects/personal');
+	const projectId = project.data?.data?.id;
+	const tables = projectId ? await rest.request('GET', `/rest/projects/${projectId}/data-tables`) : undefined;
+	const tableList = tables?.data?.data?.data ?? tables?.data?.data ?? [];
+	if (projectId && Array.isArray(tableList) && !tableList.some((x) => x.name === 'tiktok_posts')) {
+		const columns = ['post_url', 'post_id', 'publish_id', 'open_id', 'public_at'].map((name) => ({ name, type: 'string' }));
+		const created = await rest.request('POST', `/rest/projects/${projectId}/data-tables`, { json: { name: 'tiktok_posts', columns } });
+		if (created.status !== 200) say(`warning: could not create the tiktok_posts data table: ${created.status} ${created.text.slice(0, 200)}`);
 	}
+	await activate(triggerWf);
+	await sandbox.configure({ webhook: { url: triggerUrl } });
 
 	const curl = `curl -s -X POST ${server.url}/webhook/${webhookPath} -H 'Content-Type: application/json' -d '{"name":"Linen shirt","description":"Breathable linen.","price":"39.00","currency":"EUR","videoUrl":"${sandbox.baseUrl}/media/linen-shirt.mp4?bytes=3000000"}'`;
 	process.stdout.write(`
@@ -185,6 +205,10 @@ async function main() {
       through n8n's callback against the sandbox (it approves at once).
    5. Expire the tokens to watch n8n refresh them on the next run:
       curl -X POST ${sandbox.baseUrl}/__sandbox/expire-tokens
+   6. "TikTok: store the post URL when a post goes public (sandbox)" is active: the sandbox sends
+      TikTok's webhook events to it. Step 3 with "privacyLevel" set to Everyone in the workflow, or:
+      curl -s -X POST ${sandbox.baseUrl}/__sandbox/webhook/send -H 'Content-Type: application/json' -d '{"event":"post.publish.publicly_available","content":{"publish_id":"v_pub_url~v2-1.demo","post_id":"","publish_type":"DIRECT_PUBLISH"},"rawNumbers":{"post_id":"7308523530180699593"}}'
+      then see Executions, and the row in Overview > Data tables > tiktok_posts.
 
  Ctrl-C stops n8n and the sandbox. Data stays in ${path.relative(REPO_ROOT, USER_FOLDER)} (--fresh to reset).
 ────────────────────────────────────────────────────────────────────────────

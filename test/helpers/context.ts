@@ -34,6 +34,7 @@ import {
 	getBinaryStream,
 	prepareBinaryData,
 } from './binary';
+import { TikTokOAuth2Api } from '../../credentials/TikTokOAuth2Api.credentials';
 import { resolveTikTokCredentialData, type TestCredentials } from './credentials';
 
 export const TEST_CREDENTIAL_TYPE = 'tikTokOAuth2Api';
@@ -79,6 +80,8 @@ export interface Harness {
 	addSecrets(...values: Array<string | undefined>): void;
 	binaryStats: typeof binaryStats;
 	node: INode;
+	/** n8n's additionalData as this harness builds it (its credentialsHelper reads/writes the store) */
+	additionalData: IWorkflowExecuteAdditionalData;
 }
 
 export type TestContext = IExecuteFunctions & ILoadOptionsFunctions & { harness: Harness };
@@ -143,6 +146,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 		},
 		binaryStats,
 		node,
+		additionalData: undefined as unknown as IWorkflowExecuteAdditionalData,
 	};
 	collectTokenSecrets(harness);
 
@@ -178,8 +182,12 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 
 	const credentialsHelper = {
 		getParentTypes: (type: string) => (type === TEST_CREDENTIAL_TYPE ? ['oAuth2Api'] : []),
-		runPreAuthentication: async () => undefined,
+		// like n8n's CredentialsHelper.runPreAuthentication: the credential type's own hook, if it has one
+		runPreAuthentication: async (helpers: unknown, credentials: ICredentialDataDecryptedObject) =>
+			(await new TikTokOAuth2Api().preAuthentication?.call(helpers as never, credentials)) ?? undefined,
 		getDecrypted: async () => harness.resolvedCredentials(),
+		// n8n's answer for a credential type without restrictToSupportedNodes
+		isCredentialUsableByNode: () => true,
 		updateCredentialsOauthTokenData: async (
 			_nodeCredentials: unknown,
 			_type: string,
@@ -199,6 +207,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 		webhookBaseUrl: 'http://localhost:5678/webhook/',
 		currentNodeParameters: undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	harness.additionalData = additionalData;
 	const workflowStub = {
 		id: 'wf-1',
 		name: 'Test workflow',

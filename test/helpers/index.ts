@@ -8,7 +8,8 @@
  *   factory): OAuth2 Bearer signing, and on HTTP 401 a refresh at the credential's `accessTokenUrl`
  *   (POST refresh_token, grant_type, client_id, client_secret; `?client_key=` comes from the URL),
  *   the rotated token saved into `ctx.harness.credentialStore.oauthTokenData`
- *   (`ctx.harness.tokenSaves` counts saves), then ONE retry. Call it like nodes do:
+ *   (`ctx.harness.tokenSaves` counts saves), then ONE retry. The credential's own `preAuthentication`
+ *   runs before each signed request and after each refresh, as n8n's CredentialsHelper does. Call it like nodes do:
  *   `this.helpers.httpRequestWithAuthentication.call(this, 'tikTokOAuth2Api', opts)`.
  * - The credential data handed to n8n-core is resolved from credentials/TikTokOAuth2Api.credentials.ts
  *   exactly like n8n: hidden fields forced to their defaults and `={{…}}` expressions evaluated with
@@ -55,3 +56,5 @@ export * from './credentials';
 export * from './nodeParameters';
 export * from './secrets';
 export * from './sandboxCredentials';
+export * from './webhookContext';
+export * from './oauthConnect';

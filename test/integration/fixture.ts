@@ -50,6 +50,7 @@ export function resetSandbox(sandbox: Sandbox): void {
 		account: defaults.account,
 		creator: defaults.creator,
 		clients: defaults.clients,
+		tokenClientKeyFrom: defaults.tokenClientKeyFrom,
 		verifiedUrlPrefixes: [],
 		verifyOwnMedia: false,
 	});

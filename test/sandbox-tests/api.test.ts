@@ -183,8 +183,8 @@ describe('sandbox v2 API', () => {
 	describe('content/init (photos)', () => {
 		it('PULL_FROM_URL only, 1 to 35 verified images, a valid cover index', async () => {
 			sandbox.configure({ verifiedUrlPrefixes: [sandbox.mediaBaseUrl] });
-			const images = (n: number) => Array.from({ length: n }, (_, i) => `${sandbox.mediaBaseUrl}p${i}.mp4?bytes=2000`);
-			const photo = (source: Record<string, unknown>) => ({ media_type: 'PHOTO', post_mode: 'DIRECT_POST', post_info: { privacy_level: 'SELF_ONLY', title: 'Photos' }, source_info: source });
+			const images = (n: number) => Array.from({ length: n }, (_, i) => `${sandbox.mediaBaseUrl}p${i}.jpg`);
+			const photo = (source: Record<string, unknown>) => ({ media_type: 'PHOTO', post_mode: 'DIRECT_POST', post_info: { privacy_level: 'SELF_ONLY', title: 'Photos', brand_content_toggle: false, brand_organic_toggle: false }, source_info: source });
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'FILE_UPLOAD', photo_images: images(1), photo_cover_index: 0 }))).code).toBe('invalid_param');
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'PULL_FROM_URL', photo_images: images(36), photo_cover_index: 0 }))).code).toBe('invalid_param');
 			expect((await api(sandbox, token, 'POST', '/post/publish/content/init/', photo({ source: 'PULL_FROM_URL', photo_images: images(2), photo_cover_index: 2 }))).code).toBe('invalid_param');
@@ -197,7 +197,9 @@ describe('sandbox v2 API', () => {
 
 	describe('rate limits per access token (sliding window)', () => {
 		it('init 6, creator_info 20, status 30 per window; separate per token; window slides', async () => {
-			const limited = await startSandbox({ rateLimits: { windowMs: 300 } });
+			// 60 calls must fit in one window even on a loaded 2-core machine (300 ms did not)
+			const windowMs = 2000;
+			const limited = await startSandbox({ rateLimits: { windowMs } });
 			try {
 				const a = limited.mintToken().access_token;
 				const b = limited.mintToken().access_token;
@@ -213,7 +215,7 @@ describe('sandbox v2 API', () => {
 				expect((await api(limited, a, 'POST', CREATOR_INFO)).status).toBe(429);
 				for (let i = 0; i < 30; i++) expect((await api(limited, a, 'POST', '/post/publish/status/fetch/', { publish_id: 'x' })).status).toBe(400);
 				expect((await api(limited, a, 'POST', '/post/publish/status/fetch/', { publish_id: 'x' })).status).toBe(429);
-				await sleep(320);
+				await sleep(windowMs + 20);
 				expect((await init(a)).code).toBe('ok');
 				expect((await api(limited, a, 'POST', CREATOR_INFO)).code).toBe('ok');
 			} finally {

@@ -44,6 +44,16 @@ describe('sandbox OAuth (Login Kit v2)', () => {
 			expect((await authorize(sandbox, { client_key: 'strict-client', redirect_uri: 'https://app.example.com/callback' })).status).toBe(302);
 		});
 
+		it("an app without a product's scope (clients[key].scopes) cannot ask for it: invalid_scope before consent", async () => {
+			sandbox.configure({ clients: { 'drafts-app': { secret: 'drafts-secret', audited: false, redirectUris: [], scopes: ['user.info.basic', 'video.upload'] } } });
+			const refused = await authorize(sandbox, { client_key: 'drafts-app', scope: 'user.info.basic,video.upload,video.publish' });
+			expect(refused.status).toBe(400);
+			expect(refused.text).toMatch(/invalid_scope.*video\.publish/);
+			const drafts = await authorize(sandbox, { client_key: 'drafts-app', scope: 'user.info.basic,video.upload' });
+			expect(drafts.status).toBe(302);
+			expect(drafts.callback!.get('scopes')).toBe('user.info.basic,video.upload');
+		});
+
 		it('requires response_type=code and known scopes', async () => {
 			expect((await authorize(sandbox, { response_type: 'token' })).status).toBe(400);
 			expect((await authorize(sandbox, { scope: 'user.info.basic,video.everything' })).status).toBe(400);
@@ -141,6 +151,41 @@ describe('sandbox OAuth (Login Kit v2)', () => {
 			const third = (await refresh(second.refresh_token)).json;
 			expect(third.access_token).toBeTruthy();
 			expect((await api(sandbox, third.access_token, 'GET', '/user/info/?fields=open_id')).status).toBe(200);
+		});
+
+		it('refreshDelayMs: a slow refresh; two refreshes with one token in that time: one rotates, the other gets invalid_grant', async () => {
+			const first = sandbox.mintToken();
+			sandbox.configure({ refreshDelayMs: 300 });
+			try {
+				const refresh = () => tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: first.refresh_token });
+				const started = Date.now();
+				const answers = (await Promise.all([refresh(), refresh()])).map((r) => r.json);
+				expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+				expect(answers.filter((a) => a.access_token)).toHaveLength(1);
+				expect(answers.filter((a) => a.error === 'invalid_grant')).toHaveLength(1);
+			} finally {
+				sandbox.configure({ refreshDelayMs: 0 });
+			}
+		});
+
+		it("tokenClientKeyFrom 'body': client_key only in the query string is refused with HTTP 200 invalid_request (TikTok's documented reading)", async () => {
+			const tokens = sandbox.mintToken();
+			sandbox.configure({ tokenClientKeyFrom: 'body' });
+			try {
+				// what n8n 2.41 sends on a refresh: client_id + client_secret in the body, client_key in the URL
+				const n8nStyle = await tokenRequest(
+					sandbox,
+					{ client_id: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+					`?client_key=${CLIENT_KEY}`,
+				);
+				expect(n8nStyle.status).toBe(200);
+				expect(n8nStyle.json).toEqual({ error: 'invalid_request', error_description: 'client_key is required in the request body.', log_id: expect.any(String) });
+				// the refresh token was not used up by the refused request: with client_key in the body it works
+				const bodyStyle = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+				expect(bodyStyle.json.access_token).toMatch(/^act\./);
+			} finally {
+				sandbox.configure({ tokenClientKeyFrom: 'body-or-query' });
+			}
 		});
 
 		it('unknown grant types are refused', async () => {

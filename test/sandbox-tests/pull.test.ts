@@ -128,7 +128,7 @@ describe('sandbox PULL_FROM_URL', () => {
 		expect((await api(sandbox, token, 'POST', '/post/publish/cancel/', { publish_id: publishId })).code).toBe('publish_not_cancellable');
 	});
 
-	it('photos: every image is downloaded and hashed', async () => {
+	it('photos: every image is downloaded and hashed (then checked: a video and a text are no photos)', async () => {
 		const images = [`${originUrl}video.mp4`, `${originUrl}text.mp4`];
 		const res = await api(sandbox, token, 'POST', '/post/publish/content/init/', {
 			media_type: 'PHOTO',
@@ -137,7 +137,7 @@ describe('sandbox PULL_FROM_URL', () => {
 			source_info: { source: 'PULL_FROM_URL', photo_images: images, photo_cover_index: 0 },
 		});
 		expect(res.json.data.publish_id).toMatch(/^p_inbox_url~v2\./);
-		expect((await waitForFinal(sandbox, token, res.json.data.publish_id)).json.data.status).toBe('SEND_TO_USER_INBOX');
+		expect((await waitForFinal(sandbox, token, res.json.data.publish_id)).json.data).toMatchObject({ status: 'FAILED', fail_reason: 'file_format_check_failed' });
 		expect(sandbox.publishes.get(res.json.data.publish_id)!.images!.map((i) => i.sha256)).toEqual([sha256(makeMp4(5000)), sha256(Buffer.from('this is not a video at all'))]);
 	});
 });

@@ -165,9 +165,28 @@ function videoInit(ctx, state, token, body) {
 /** POST /v2/post/publish/inbox/video/init/: only source_info counts; post_info is silently ignored (G9). */
 function inboxVideoInit(ctx, state, token, body) {
 	if (initGuards(ctx, state, token, { directPost: false })) return;
+	if (tooManyPendingShares(ctx, state, token)) return;
 	const problem = checkVideoSource(state, body.source_info);
 	if (problem) return answer(ctx, problem);
 	startVideo(ctx, state, token, body, 'inbox');
+}
+
+/**
+ * Drafts waiting in the user's inbox (created in the last 24 h, not failed): TikTok refuses a new
+ * inbox share beyond its limit (G16). Only with `faults.pendingShares` set, so runs that create many
+ * drafts (load tests, the demo) are not refused by default.
+ */
+function tooManyPendingShares(ctx, state, token) {
+	const limit = state.options.faults.pendingShares?.limit;
+	if (!Number.isInteger(limit)) return false;
+	const since = Date.now() - 24 * 3600 * 1000;
+	let pending = 0;
+	for (const record of state.publishes.values()) {
+		if (record.mode === 'inbox' && record.openId === token.openId && record.status !== 'FAILED' && Date.parse(record.createdAt) >= since) pending++;
+	}
+	if (pending < limit) return false;
+	apiError(ctx, 403, 'spam_risk_too_many_pending_share', 'The user has too many pending inbox shares. Please try again later.');
+	return true;
 }
 
 /** POST /v2/post/publish/content/init/ (photos, PULL_FROM_URL only) */
@@ -177,7 +196,13 @@ function contentInit(ctx, state, token, body) {
 	if (postMode !== 'DIRECT_POST' && postMode !== 'MEDIA_UPLOAD') return apiError(ctx, 400, 'invalid_param', 'post_mode must be DIRECT_POST or MEDIA_UPLOAD');
 	if (!requireScope(ctx, token, [postMode === 'DIRECT_POST' ? 'video.publish' : 'video.upload'])) return;
 	if (initGuards(ctx, state, token, { directPost: postMode === 'DIRECT_POST' })) return;
-	const problem = rules.checkPhotoPostInfo(body.post_info, postMode, rules.privacyOptions(state.options, clientOf(state, token)));
+	if (postMode === 'MEDIA_UPLOAD' && state.options.faults.appVersionTooOld) {
+		return apiError(ctx, 400, 'app_version_check_failed', 'The TikTok app version of the user does not support this feature. Please update to version 31.8 or later.');
+	}
+	if (postMode === 'MEDIA_UPLOAD' && tooManyPendingShares(ctx, state, token)) return;
+	const problem =
+		rules.checkPhotoPostInfo(body.post_info, postMode, rules.privacyOptions(state.options, clientOf(state, token))) ||
+		(body.is_aigc !== undefined && typeof body.is_aigc !== 'boolean' ? { status: 400, code: 'invalid_param', message: 'is_aigc must be a boolean' } : null);
 	if (problem) return answer(ctx, problem);
 	const source = body.source_info || {};
 	if (source.source !== 'PULL_FROM_URL') return apiError(ctx, 400, 'invalid_param', 'Photos support only source PULL_FROM_URL');

@@ -10,6 +10,7 @@ function publishesJson(sandbox) {
 }
 
 async function handleControl(req, res, url, sandbox) {
+	if (url.pathname.startsWith('/__sandbox/webhook/')) return sandbox.webhooks.handleControl(req, res, url);
 	const route = `${req.method} ${url.pathname}`;
 	const readBody = async () => {
 		const text = await readSmallBody(req);

@@ -9,6 +9,8 @@ export interface SandboxClient {
 	audited?: boolean;
 	/** [] = any redirect_uri accepted */
 	redirectUris?: string[];
+	/** scopes the app may request (its products); omitted = every known scope. Others: authorize answers invalid_scope */
+	scopes?: string[];
 }
 
 export interface CountedFault {
@@ -20,8 +22,12 @@ export interface SandboxOptions {
 	port?: number;
 	host?: string;
 	clients?: Record<string, SandboxClient>;
+	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
+	tokenClientKeyFrom?: 'body-or-query' | 'body';
 	accessTokenTtlSec?: number;
 	refreshTokenTtlSec?: number;
+	/** The token endpoint answers refresh_token grants after this delay in ms (default 0). */
+	refreshDelayMs?: number;
 	account?: Partial<{
 		openId: string;
 		unionId: string;
@@ -43,6 +49,17 @@ export interface SandboxOptions {
 	postIdDelayMs?: number;
 	/** keep assembled uploads/pulls on disk (publishes[...].filePath) */
 	keepFiles?: boolean;
+	/** TikTok webhook deliveries (webhooks.js); nothing is sent while `url` is null */
+	webhook?: Partial<{
+		url: string | null;
+		/** signing key; null = the secret of the client that published */
+		clientSecret: string | null;
+		/** first try included */
+		maxAttempts: number;
+		/** delay before retry n: retryBaseMs * 2^(n-1) */
+		retryBaseMs: number;
+		timeoutMs: number;
+	}>;
 	faults?: Partial<{
 		cannotPost: 'spam_risk_too_many_posts' | 'spam_risk_user_banned_from_posting' | 'reached_active_user_cap' | string | null;
 		chunkStatus: ({ index: number; status?: number } & CountedFault) | null;
@@ -55,7 +72,88 @@ export interface SandboxOptions {
 		pullFails: boolean;
 		/** G14: every init whose valid plan has more than one chunk answers 400 invalid_params "The chunk size is invalid" */
 		rejectMultiChunk: boolean | CountedFault | null;
+		/** a copy signed with the wrong key goes out before the real delivery */
+		webhookBadSignature: boolean | CountedFault | null;
+		/** a correctly signed copy with t = now - ageSec (default 600) goes out before the real delivery */
+		webhookStaleTimestamp: boolean | ({ ageSec?: number } & CountedFault) | null;
+		/** the event is delivered a second time after the first delivery got 200 */
+		webhookDuplicate: boolean | CountedFault | null;
+		/** content/init MEDIA_UPLOAD answers 400 app_version_check_failed (the user's TikTok app is older than 31.8) */
+		appVersionTooOld: boolean;
+		/** inbox inits beyond `limit` pending drafts (24 h, per user) answer 403 spam_risk_too_many_pending_share */
+		pendingShares: { limit: number } | null;
 	}>;
+}
+
+export type WebhookDeliveryKind = 'genuine' | 'duplicate' | 'bad_signature' | 'stale_timestamp' | 'replay';
+
+/** One HTTP request to the webhook URL. */
+export interface WebhookDelivery {
+	id: string;
+	eventId: string;
+	event: string;
+	publishId: string | null;
+	kind: WebhookDeliveryKind;
+	attempt: number;
+	/** the signed timestamp */
+	t: number;
+	url: string;
+	at: string;
+	/** `t=<unix>,s=<hex>` as sent */
+	signatureHeader: string;
+	/** the raw body as sent */
+	body: string;
+	/** HTTP status of the answer, null on a network error */
+	status: number | null;
+	answer: string | null;
+	error: string | null;
+	ms: number | null;
+	replayOf?: string;
+}
+
+/** One event (its genuine attempts, duplicates and forged copies share `eventId`). */
+export interface WebhookEvent {
+	eventId: string;
+	event: string;
+	publishId: string | null;
+	clientKey: string;
+	createTime: number;
+	body: string;
+	status: 'pending' | 'delivered' | 'gave_up' | 'forged_only';
+	attempts: number;
+	at: string;
+}
+
+export interface WebhookSendInput {
+	event?: string;
+	/** object (serialised) or a JSON string sent as is */
+	content?: Record<string, unknown> | string;
+	/** content keys written as raw JSON numbers, e.g. { post_id: '7308523530180699593' } */
+	rawNumbers?: Record<string, string>;
+	publishId?: string;
+	clientKey?: string;
+	openId?: string;
+	createTime?: number;
+	fault?: 'bad_signature' | 'stale_timestamp' | 'duplicate' | null;
+	/** stale_timestamp: how old t is (default 600) */
+	ageSec?: number;
+	/** with bad_signature or stale_timestamp: send only the forged copy, no real delivery */
+	forgedOnly?: boolean;
+}
+
+export interface SandboxWebhooks {
+	deliveries: WebhookDelivery[];
+	events: WebhookEvent[];
+	readonly pending: number;
+	/** deliver a custom event now; resolves when all its requests are finished */
+	send(input?: WebhookSendInput): Promise<WebhookEvent>;
+	/** re-send a delivery byte for byte (same body and signature header) */
+	replay(deliveryId: string): Promise<WebhookDelivery>;
+	/** deliver an earlier event again, signed anew (kind 'duplicate'): TikTok's retry */
+	redeliver(eventId: string): Promise<WebhookDelivery | null>;
+	/** resolves when no event is being delivered */
+	idle(): Promise<void>;
+	snapshot(): { pending: number; events: WebhookEvent[]; deliveries: WebhookDelivery[] };
 }
 
 export interface TokenResponse {
@@ -79,6 +177,9 @@ export interface LogEntry {
 	/** the connection was destroyed before a complete answer */
 	dropped?: boolean;
 	chunkIndex?: number;
+	/** /media/ requests: the Range and Accept-Encoding headers the client sent */
+	range?: string | null;
+	acceptEncoding?: string | null;
 	contentRange?: string | null;
 	contentLength?: number | null;
 	contentType?: string | null;
@@ -100,7 +201,8 @@ export interface PublishRecord {
 	postIds: string[];
 	/** what TikTok's checks read from the received video's moov box (start or end of the file); null when unreadable */
 	videoInfo?: VideoInfo | null;
-	images?: Array<{ url: string; bytes: number; sha256: string }>;
+	/** photos: what was pulled, and what TikTok's checks read (format, pixels) */
+	images?: Array<{ url: string; bytes: number; sha256: string; format?: string | null; width?: number | null; height?: number | null }>;
 	filePath?: string;
 	openId: string;
 	clientKey: string;
@@ -115,11 +217,15 @@ export interface Sandbox {
 	authorizeUrl: string;
 	tokenUrl: string;
 	revokeUrl: string;
-	/** `<baseUrl>/media/`: generated MP4s, e.g. `sample.mp4?bytes=N&durationSec=D&seed=S` */
+	/**
+	 * `<baseUrl>/media/`: generated MP4s, e.g. `sample.mp4?bytes=N&durationSec=D&seed=S`, and images,
+	 * e.g. `p.jpg?w=1080&h=1350&bytes=N` (see ImageSpec and test/sandbox/README.md)
+	 */
 	mediaBaseUrl: string;
 	options: Required<SandboxOptions>;
 	log: LogEntry[];
 	publishes: Map<string, PublishRecord>;
+	webhooks: SandboxWebhooks;
 	configure(partial: DeepPartial<SandboxOptions>): Sandbox;
 	mintToken(params?: { clientKey?: string; scopes?: string | string[]; openId?: string }): TokenResponse;
 	expireAccessTokens(): void;
@@ -162,3 +268,22 @@ export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;
 export function mp4Chunks(bytes: number, opts?: Mp4Options): Generator<Buffer>;
+
+export interface ImageSpec {
+	format: 'jpeg' | 'webp' | 'png' | 'gif';
+	width: number;
+	height: number;
+	/** file size in bytes (at least the headers) */
+	bytes?: number;
+	seed?: number | string;
+	/** JPEG frame type: 0 baseline, 1 extended, 2 progressive */
+	sof?: 0 | 1 | 2;
+	/** WebP bitstream header */
+	webp?: 'vp8' | 'vp8l' | 'vp8x';
+	/** JPEG: APP1 bytes before the frame header */
+	exifBytes?: number;
+}
+/** A generated image (head structures + filler), as the /media/ route serves it. */
+export function makeImage(spec: ImageSpec): Buffer;
+/** The sandbox's own reading of an image head: format by content and size in pixels (null when not in the head). */
+export function inspectImage(head: Buffer): { format: 'jpeg' | 'webp' | 'png' | 'gif' | null; width: number | null; height: number | null };

@@ -15,7 +15,9 @@ const oauth = require('./oauth');
 const { handleApi } = require('./api');
 const { handleChunkPut } = require('./upload');
 const { handleControl } = require('./control');
+const { createWebhooks } = require('./webhooks');
 const media = require('./media');
+const images = require('./images');
 
 function route(state, sandbox) {
 	return (req, res) => {
@@ -30,7 +32,13 @@ function route(state, sandbox) {
 			if (pathname === '/v2/oauth/revoke/') return oauth.revoke(ctx, state);
 			if (pathname.startsWith('/v2/')) return handleApi(ctx, state);
 			if (pathname === '/upload/video/' && req.method === 'PUT') return handleChunkPut(ctx, state);
-			if (pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) return media.serveMedia(req, res, url);
+			if (pathname.startsWith('/media/') && (req.method === 'GET' || req.method === 'HEAD')) {
+				// What a media server was asked for: the node reads photo heads with a ranged GET.
+				ctx.entry.range = req.headers.range ?? null;
+				ctx.entry.acceptEncoding = req.headers['accept-encoding'] ?? null;
+				if (images.IMAGE_PATH.test(pathname)) return images.serveImage(req, res, url);
+				return media.serveMedia(req, res, url);
+			}
 			ctx.entry.status = 404;
 			res.writeHead(404, { 'Content-Type': 'text/plain' });
 			res.end('not found');
@@ -52,10 +60,12 @@ async function startSandbox(options = {}) {
 	server.requestTimeout = 0;
 	server.headersTimeout = 60_000;
 
+	const webhooks = createWebhooks(state);
 	const sandbox = {
 		options: state.options,
 		log: state.log,
 		publishes: state.publishes,
+		webhooks,
 		baseUrl: '',
 		apiBaseUrl: '',
 		authorizeUrl: '',
@@ -86,6 +96,7 @@ async function startSandbox(options = {}) {
 			state.rateWindows.clear();
 			for (const timer of state.timers) clearTimeout(timer);
 			state.timers.clear();
+			webhooks.reset();
 			removeAllFiles(state);
 			return sandbox;
 		},
@@ -127,5 +138,7 @@ module.exports = {
 	mp4Chunks: media.mp4Chunks,
 	readVideoInfo: media.readVideoInfo,
 	readVideoInfoFromFile: media.readVideoInfoFromFile,
+	makeImage: images.makeImage,
+	inspectImage: images.inspectImage,
 	defaultOptions: require('./state').defaultOptions,
 };

@@ -66,6 +66,9 @@ function authorize(ctx, state) {
 	if (q.get('response_type') !== 'code') return sendHtml(ctx, 400, 'unsupported_response_type', 'response_type must be code.');
 	const scopes = parseScopes(q.get('scope'));
 	if (!scopes.length || scopes.some((s) => !KNOWN_SCOPES.has(s))) return sendHtml(ctx, 400, 'invalid_scope', 'scope is missing or holds an unknown scope.');
+	// An app only gets the scopes of the products it has (e.g. no video.publish without Direct Post).
+	const notEnabled = Array.isArray(client.scopes) ? scopes.filter((s) => !client.scopes.includes(s)) : [];
+	if (notEnabled.length) return sendHtml(ctx, 400, 'invalid_scope', `This app is not approved for the scope ${notEnabled.join(',')}.`);
 	const challenge = q.get('code_challenge');
 	if (challenge && q.get('code_challenge_method') !== 'S256') return sendHtml(ctx, 400, 'invalid_request', 'code_challenge_method must be S256.');
 
@@ -94,11 +97,18 @@ function verifierMatches(verifier, challenge) {
 	return challenge === digest.toString('hex') || challenge === digest.toString('base64url');
 }
 
-/** Client authentication: client_key from the body or the query string, client_secret from the body. */
+/**
+ * Client authentication: client_secret from the body; client_key from the body or the query string
+ * (default), or from the body only with `tokenClientKeyFrom: 'body'` (TikTok's documented reading, which
+ * n8n's refresh, sending client_key only in the URL, cannot satisfy).
+ */
 function authenticateClient(state, form, query) {
-	const clientKey = form.get('client_key') || query.get('client_key');
+	const queryAllowed = state.options.tokenClientKeyFrom !== 'body';
+	const clientKey = form.get('client_key') || (queryAllowed ? query.get('client_key') : null);
 	if (!clientKey) {
-		const why = form.has('client_id') || query.has('client_id') ? 'client_key is required; client_id is not accepted.' : 'client_key is required.';
+		let why = 'client_key is required.';
+		if (!queryAllowed && query.has('client_key')) why = 'client_key is required in the request body.';
+		else if (form.has('client_id') || query.has('client_id')) why = 'client_key is required; client_id is not accepted.';
 		return { error: { error: 'invalid_request', error_description: why } };
 	}
 	const client = state.options.clients[clientKey];
@@ -145,6 +155,8 @@ async function token(ctx, state) {
 	if (grantType === 'refresh_token') {
 		const refreshToken = form.get('refresh_token');
 		if (!refreshToken) return sendOAuth(ctx, { error: 'invalid_request', error_description: 'refresh_token is required.' });
+		const delayMs = state.options.refreshDelayMs;
+		if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
 		const record = state.refreshTokens.get(refreshToken);
 		if (!record || record.clientKey !== client.clientKey || Date.now() > record.expiresAt) {
 			return sendOAuth(ctx, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.' });

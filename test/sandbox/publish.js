@@ -9,12 +9,21 @@
  */
 const { nextBigId, schedule, releaseFile } = require('./state');
 const { detectVideoFormat, readVideoInfo, readVideoInfoFromFile } = require('./media');
+const { inspectImage, photoFailReason } = require('./images');
 
 // TikTok's media requirements (tiktok-api.md §6), checked on what it received.
 const MIN_FPS = 23;
 const MAX_FPS = 60;
 const MIN_SIDE = 360;
 const MAX_SIDE = 4096;
+
+// Each record's sandbox state, so setFinal (called with the record only) can announce the change
+// on state.events ('publish'), which webhooks.js turns into TikTok webhook deliveries.
+const stateOf = new WeakMap();
+function announce(record, change) {
+	const state = stateOf.get(record);
+	if (state) state.events.emit('publish', { record, ...change });
+}
 
 const PUBLISH_ID_PREFIX = {
 	'direct:FILE_UPLOAD': 'v_pub_file~v2-1.',
@@ -46,6 +55,7 @@ function createPublish(state, { mode, source, mediaType = 'VIDEO', initBody, tok
 		completedAt: null,
 	};
 	state.publishes.set(publishId, record);
+	stateOf.set(record, state);
 	return record;
 }
 
@@ -53,15 +63,26 @@ function setFinal(record, status, failReason = null) {
 	record.status = status;
 	record.failReason = failReason;
 	record.completedAt = new Date().toISOString();
+	announce(record, { status, failReason });
 }
 
 /**
- * TikTok's checks on the assembled video (container, then duration, frame rate and picture size from
- * its moov box, wherever it is in the file) and the scenario's outcome.
+ * TikTok's checks on what it received and the scenario's outcome. Videos: container, then duration,
+ * frame rate and picture size from its moov box, wherever it is in the file. Photos: JPEG or WebP,
+ * short side at most 1080 px; one bad photo fails the whole post, and the fail_reason does not say
+ * which (G10).
  */
-function decide(state, record, { head, info, pullFailed }) {
+function decide(state, record, { head, info, photos, pullFailed }) {
 	const { faults, creator } = state.options;
 	if (pullFailed) return ['FAILED', record.mediaType === 'PHOTO' ? 'photo_pull_failed' : 'video_pull_failed'];
+	if (record.mediaType === 'PHOTO') {
+		for (const [index, photo] of (photos || []).entries()) {
+			const image = inspectImage(photo.head);
+			Object.assign(record.images[index], { format: image.format, width: image.width, height: image.height });
+		}
+		const reason = (photos || []).map((photo) => photoFailReason(photo.head, photo.bytes)).find(Boolean);
+		if (reason) return ['FAILED', reason];
+	}
 	if (record.mediaType === 'VIDEO') {
 		if (!detectVideoFormat(head)) return ['FAILED', 'file_format_check_failed'];
 		if (info?.durationSec != null && info.durationSec > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
@@ -104,7 +125,11 @@ function transferComplete(state, record, outcome) {
 function addPostIds(state, record) {
 	const privacy = record.initBody?.post_info?.privacy_level;
 	if (record.mode !== 'direct' || privacy !== 'PUBLIC_TO_EVERYONE') return;
-	const add = () => record.postIds.push(nextBigId());
+	const add = () => {
+		const postId = nextBigId();
+		record.postIds.push(postId);
+		announce(record, { status: record.status, postId });
+	};
 	if (state.options.postIdDelayMs > 0) schedule(state, state.options.postIdDelayMs, add);
 	else add();
 }

@@ -109,7 +109,11 @@ function checkPhotoPostInfo(postInfo, postMode, allowedPrivacy) {
 	if (typeof info.privacy_level !== 'string' || !allowedPrivacy.includes(info.privacy_level)) {
 		return fail(403, 'privacy_level_option_mismatch', 'privacy_level is missing or is not one of the creator\'s privacy_level_options');
 	}
-	const badBool = checkOptionalBooleans(info, ['disable_comment', 'auto_add_music', 'brand_content_toggle', 'brand_organic_toggle']);
+	// The doc table marks both brand flags required for a direct photo post.
+	for (const key of ['brand_content_toggle', 'brand_organic_toggle']) {
+		if (typeof info[key] !== 'boolean') return fail(400, 'invalid_param', `post_info.${key} is required (a boolean) for a direct photo post`);
+	}
+	const badBool = checkOptionalBooleans(info, ['disable_comment', 'auto_add_music', 'is_aigc']);
 	if (badBool) return badBool;
 	if (info.brand_content_toggle === true && info.privacy_level === 'SELF_ONLY') return fail(400, 'invalid_param', 'Branded content cannot be private');
 	return null;

@@ -4,6 +4,7 @@
  * so the handlers stay free of globals and two sandboxes in one process never share anything.
  */
 const crypto = require('crypto');
+const { EventEmitter } = require('events');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -13,8 +14,13 @@ function defaultOptions() {
 		port: 0,
 		host: '127.0.0.1',
 		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true, redirectUris: [] } },
+		// Where the token endpoint reads client_key: 'body-or-query', or 'body' (TikTok's docs; see README).
+		tokenClientKeyFrom: 'body-or-query',
 		accessTokenTtlSec: 7200,
 		refreshTokenTtlSec: 15552000,
+		// A slow token endpoint: refresh_token grants are answered after this delay (the rotation happens
+		// then). Widens the time in which other processes still hold the expired access token.
+		refreshDelayMs: 0,
 		account: {
 			openId: 'open-id-sandbox-0001',
 			unionId: 'union-id-sandbox-0001',
@@ -36,6 +42,9 @@ function defaultOptions() {
 		postIdDelayMs: 5000,
 		// Keep assembled uploads/pulls on disk (path in publishes[...].filePath) instead of deleting them.
 		keepFiles: false,
+		// TikTok webhook deliveries (webhooks.js): none until `url` is set. `clientSecret` null = the
+		// publishing client's own secret. Retries on non-200: retryBaseMs * 2^(attempt-1) apart.
+		webhook: { url: null, clientSecret: null, maxAttempts: 5, retryBaseMs: 200, timeoutMs: 5000 },
 		faults: {
 			cannotPost: null,
 			chunkStatus: null,
@@ -47,6 +56,14 @@ function defaultOptions() {
 			statusError: null,
 			pullFails: false,
 			rejectMultiChunk: null,
+			// webhooks.js: a forged copy before the real delivery, a stale-signed copy before it, a second real delivery after it
+			webhookBadSignature: null,
+			webhookStaleTimestamp: null,
+			webhookDuplicate: null,
+			// photos sent as drafts (MEDIA_UPLOAD): the user's TikTok app is older than 31.8
+			appVersionTooOld: false,
+			// { limit: 5 }: inbox shares beyond `limit` pending drafts answer spam_risk_too_many_pending_share
+			pendingShares: null,
 		},
 	};
 }
@@ -105,6 +122,8 @@ function createState(userOptions) {
 		pulls: new Map(), // publish id -> { abort }
 		rateWindows: new Map(), // `${bucket}:${token}` -> [timestamps]
 		timers: new Set(),
+		// 'publish' ({ record, status, failReason?, postId? }) on every final status and post id
+		events: new EventEmitter(),
 		tempFiles: new Set(), // deleted on reset/close, so aborted transfers leave nothing behind
 		baseUrl: '',
 	};

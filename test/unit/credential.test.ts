@@ -1,25 +1,49 @@
 /**
- * The credential: its fields, its hidden expressions (resolved by n8n-workflow like n8n does) and
- * that the resolved URLs really work against the sandbox: authorize with client_key + comma scopes,
- * code exchange with client_key in the body, refresh with client_key in the token URL's query.
+ * The credential: its fields, its hidden expressions (resolved by n8n-workflow like n8n does), and that
+ * the resolved values really work against the sandbox: connect (n8n's controller steps,
+ * test/helpers/oauthConnect.ts) and refresh through n8n-core's own refresh (requestOAuth2 ->
+ * ClientOAuth2Token.refresh), never a request rebuilt by hand. Its `test` is run like n8n's
+ * CredentialsTester does, through n8n-core's RoutingNode (test/helpers/credentialTest.ts).
  */
-import { ClientOAuth2 } from '@n8n/client-oauth2';
-import * as qs from 'querystring';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import { TikTokOAuth2Api } from '../../credentials/TikTokOAuth2Api.credentials';
 import {
 	buildTikTokOAuthUrls,
 	TIKTOK_API_BASE_URL,
 	TIKTOK_AUTHORIZE_URL,
+	TIKTOK_DRAFT_SCOPE_STRING,
 	TIKTOK_SCOPE_STRING,
 	TIKTOK_TOKEN_URL,
 } from '../../nodes/TikTok/core/constants';
-import { resolveTikTokCredentialData, SANDBOX_CLIENT_KEY, SANDBOX_CLIENT_SECRET } from '../helpers';
+import {
+	connectLikeN8n,
+	createTestContext,
+	expectNoSecrets,
+	resolveTikTokCredentialData,
+	sandboxCredentials,
+	SANDBOX_CLIENT_KEY,
+	SANDBOX_CLIENT_SECRET,
+	secretsOf,
+	settle,
+	type TestCredentials,
+} from '../helpers';
+import { runCredentialTest } from '../helpers/credentialTest';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require('../sandbox');
 
 const cred = new TikTokOAuth2Api();
 const prop = (name: string) => cred.properties.find((p) => p.name === name)!;
+
+interface LogEntry {
+	method: string;
+	path: string;
+	status: number;
+	errorCode: string | null;
+	query: Record<string, string>;
+	body?: Record<string, string>;
+}
 
 describe('TikTokOAuth2Api definition', () => {
 	it('identity', () => {
@@ -35,12 +59,24 @@ describe('TikTokOAuth2Api definition', () => {
 		expect(prop('clientSecret')).toMatchObject({ type: 'string', typeOptions: { password: true } });
 		expect(prop('grantType')).toMatchObject({ type: 'hidden', default: 'authorizationCode' });
 		expect(prop('authentication')).toMatchObject({ type: 'hidden', default: 'body' });
-		expect(prop('scope')).toMatchObject({ type: 'hidden', default: 'user.info.basic,video.upload,video.publish' });
-		expect(prop('scope').default).toBe(TIKTOK_SCOPE_STRING);
-		for (const name of ['authUrl', 'accessTokenUrl', 'authQueryParameters', 'additionalBodyProperties']) {
+		for (const name of ['scope', 'authUrl', 'accessTokenUrl', 'authQueryParameters', 'additionalBodyProperties']) {
 			expect(prop(name).type).toBe('hidden');
 		}
 		expect(cred.properties.find((p) => p.name === 'usePkce')).toBeUndefined();
+	});
+
+	it('a notice right before the key field says n8n labels it "Client ID" and that it takes the Client key', () => {
+		// n8n's editor labels any field named clientId with _reusableDynamicText.oauth2.clientId ("Client ID")
+		const index = cred.properties.findIndex((p) => p.name === 'clientId');
+		const notice = cred.properties[index - 1];
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toMatch(/"Client ID"/);
+		expect(notice.displayName).toMatch(/Client key/);
+	});
+
+	it('Posting Access: Drafts and Direct Posts (default) or Drafts Only', () => {
+		expect(prop('postingAccess')).toMatchObject({ type: 'options', default: 'draftsAndDirect' });
+		expect((prop('postingAccess').options as Array<{ value: string }>).map((o) => o.value)).toEqual(['draftsAndDirect', 'draftsOnly']);
 	});
 
 	it('environment TikTok (default) / Custom; custom URL fields only for Custom', () => {
@@ -82,6 +118,14 @@ describe('hidden expressions resolved like n8n ($self)', () => {
 		});
 	});
 
+	it('scope follows Posting Access', () => {
+		expect(resolveTikTokCredentialData({ clientId: 'k', clientSecret: 's' }).scope).toBe(TIKTOK_SCOPE_STRING);
+		expect(resolveTikTokCredentialData({ clientId: 'k', clientSecret: 's', postingAccess: 'draftsAndDirect' }).scope).toBe(TIKTOK_SCOPE_STRING);
+		expect(resolveTikTokCredentialData({ clientId: 'k', clientSecret: 's', postingAccess: 'draftsOnly' }).scope).toBe(TIKTOK_DRAFT_SCOPE_STRING);
+		// a scope stored in the data (older credential, crafted import) is ignored: hidden = default
+		expect(resolveTikTokCredentialData({ clientId: 'k', clientSecret: 's', postingAccess: 'draftsOnly', scope: 'x' }).scope).toBe(TIKTOK_DRAFT_SCOPE_STRING);
+	});
+
 	it('Custom environment, token URL that already has a query', () => {
 		const stored = {
 			clientId: 'k',
@@ -101,7 +145,113 @@ describe('hidden expressions resolved like n8n ($self)', () => {
 	});
 });
 
-describe('the resolved URLs work against the sandbox (n8n controller flow simulated with @n8n/client-oauth2)', () => {
+describe('against the sandbox: connect like n8n, refresh through n8n-core', () => {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	let sandbox: any;
+	beforeAll(async () => {
+		sandbox = await startSandbox({
+			clients: {
+				'drafts-app': { secret: 'drafts-app-secret', audited: false, redirectUris: [], scopes: ['user.info.basic', 'video.upload'] },
+			},
+		});
+	});
+	afterAll(async () => {
+		await sandbox.close();
+	});
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.configure({ tokenClientKeyFrom: 'body-or-query' });
+	});
+
+	const storedFor = (extra: Partial<TestCredentials> = {}): TestCredentials => ({
+		clientId: SANDBOX_CLIENT_KEY,
+		clientSecret: SANDBOX_CLIENT_SECRET,
+		environment: 'custom',
+		apiBaseUrl: sandbox.apiBaseUrl,
+		customAuthUrl: sandbox.authorizeUrl,
+		customTokenUrl: sandbox.tokenUrl,
+		...extra,
+	});
+	const tokenCalls = (): LogEntry[] => sandbox.log.filter((e: LogEntry) => e.path === '/v2/oauth/token/');
+	/** One signed request through n8n-core (refreshes on 401 like any node call). */
+	const userInfo = async (ctx: ReturnType<typeof createTestContext>) =>
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'tikTokOAuth2Api', {
+			method: 'GET',
+			url: `${sandbox.apiBaseUrl}/user/info/`,
+			qs: { fields: 'open_id' },
+			json: true,
+		});
+
+	it('connect: authorize with client_key and comma scopes, code exchange with client_key in the body', async () => {
+		const connected = await connectLikeN8n(storedFor());
+		const authorize = new URL(connected.authorizeUrl);
+		expect(authorize.searchParams.get('client_key')).toBe(SANDBOX_CLIENT_KEY);
+		expect(authorize.searchParams.get('scope')).toBe('user.info.basic,video.upload,video.publish');
+		expect(connected.oauthTokenData?.access_token).toMatch(/^act\./);
+		expect(connected.oauthTokenData?.scope).toBe('user.info.basic,video.upload,video.publish');
+		const [exchange] = tokenCalls();
+		expect(exchange.errorCode).toBeNull();
+		expect(exchange.body).toMatchObject({ grant_type: 'authorization_code', client_key: SANDBOX_CLIENT_KEY });
+	});
+
+	it('refresh: n8n-core refreshes at the resolved token URL (client_key in its query), saves the rotated token, retries', async () => {
+		const stored = storedFor();
+		stored.oauthTokenData = (await connectLikeN8n(stored)).oauthTokenData;
+		const ctx = createTestContext({ credentials: stored });
+		const before = { ...stored.oauthTokenData };
+		sandbox.reset();
+		sandbox.expireAccessTokens();
+
+		expect(await userInfo(ctx)).toMatchObject({ data: { user: { open_id: 'open-id-sandbox-0001' } }, error: { code: 'ok' } });
+		const calls = sandbox.log.map((e: LogEntry) => `${e.method} ${e.path} ${e.status}`);
+		expect(calls).toEqual(['GET /v2/user/info/ 401', 'POST /v2/oauth/token/ 200', 'GET /v2/user/info/ 200']);
+		const [refresh] = tokenCalls();
+		expect(refresh.errorCode).toBeNull();
+		expect(refresh.query).toEqual({ client_key: SANDBOX_CLIENT_KEY });
+		expect(refresh.body).toMatchObject({ grant_type: 'refresh_token', client_id: SANDBOX_CLIENT_KEY, refresh_token: '[redacted]' });
+		expect(ctx.harness.tokenSaves).toBe(1);
+		expect(ctx.harness.credentialStore.oauthTokenData!.refresh_token).not.toBe(before.refresh_token);
+		expectNoSecrets(ctx.harness.logs, secretsOf(ctx));
+	});
+
+	it("refresh in the sandbox's 'body' mode (TikTok's documented reading): TikTok's HTTP-200 refusal is merged into the stored token data", async () => {
+		const stored = storedFor();
+		stored.oauthTokenData = (await connectLikeN8n(stored)).oauthTokenData;
+		const ctx = createTestContext({ credentials: stored });
+		const oldAccessToken = stored.oauthTokenData!.access_token;
+		sandbox.configure({ tokenClientKeyFrom: 'body' });
+		sandbox.reset();
+		sandbox.expireAccessTokens();
+
+		const { error } = await settle(async () => await userInfo(ctx));
+		expect(error).toBeDefined();
+		// n8n-core took TikTok's error for a token: old access token kept, TikTok's fields added, saved
+		const [refresh] = tokenCalls();
+		expect(refresh.errorCode).toBe('invalid_request');
+		const saved = ctx.harness.credentialStore.oauthTokenData!;
+		expect(saved.access_token).toBe(oldAccessToken);
+		expect(saved).toMatchObject({ error: 'invalid_request', error_description: 'client_key is required in the request body.', log_id: expect.any(String) });
+	});
+
+	it('a wrong Client Secret: n8n stores TikTok\'s error as the token data, with no access token', async () => {
+		const connected = await connectLikeN8n(storedFor({ clientSecret: 'not-the-secret' }));
+		expect(connected.authorizeStatus).toBe(302);
+		expect(connected.oauthTokenData).toEqual({ error: 'invalid_client', error_description: 'Client secret is invalid.', log_id: expect.any(String) });
+	});
+
+	it('Drafts Only asks for user.info.basic,video.upload: an app without Direct Post connects; the default is refused by such an app', async () => {
+		const draftsApp = { clientId: 'drafts-app', clientSecret: 'drafts-app-secret' };
+		const refused = await connectLikeN8n(storedFor(draftsApp));
+		expect(refused.authorizeStatus).toBe(400);
+		expect(refused.oauthTokenData).toBeUndefined();
+
+		const connected = await connectLikeN8n(storedFor({ ...draftsApp, postingAccess: 'draftsOnly' }));
+		expect(new URL(connected.authorizeUrl).searchParams.get('scope')).toBe('user.info.basic,video.upload');
+		expect(connected.oauthTokenData).toMatchObject({ access_token: expect.stringMatching(/^act\./), scope: 'user.info.basic,video.upload' });
+	});
+});
+
+describe('credential test (n8n CredentialsTester semantics through n8n-core RoutingNode)', () => {
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	let sandbox: any;
 	beforeAll(async () => {
@@ -110,56 +260,90 @@ describe('the resolved URLs work against the sandbox (n8n controller flow simula
 	afterAll(async () => {
 		await sandbox.close();
 	});
+	beforeEach(() => {
+		sandbox.reset();
+		sandbox.configure({ tokenClientKeyFrom: 'body-or-query' });
+	});
 
-	it('authorize (client_key + comma scopes) -> code exchange (client_key in body) -> refresh (client_key in URL)', async () => {
-		const data = resolveTikTokCredentialData({
-			clientId: SANDBOX_CLIENT_KEY,
-			clientSecret: SANDBOX_CLIENT_SECRET,
-			environment: 'custom',
-			apiBaseUrl: sandbox.apiBaseUrl,
-			customAuthUrl: sandbox.authorizeUrl,
-			customTokenUrl: sandbox.tokenUrl,
+	it('a working token: "Connection successful!" after one user/info call', async () => {
+		const ctx = createTestContext({ credentials: sandboxCredentials(sandbox) });
+		expect(await runCredentialTest(ctx.harness)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.log.map((e: LogEntry) => `${e.method} ${e.path}`)).toEqual(['GET /v2/user/info/']);
+		expect(sandbox.log[0].query).toEqual({ fields: 'open_id' });
+	});
+
+	it('TikTok refused the connect: TikTok\'s reason and log_id, what to do, no request sent', async () => {
+		const ctx = createTestContext({
+			credentials: { ...sandboxCredentials(sandbox), oauthTokenData: { error: 'invalid_client', error_description: 'Client secret is invalid.', log_id: '20261201T0001' } },
 		});
-		const scope = data.scope as string;
-		const redirectUri = 'http://localhost:5678/rest/oauth2-credential/callback';
-		const client = new ClientOAuth2({
-			clientId: data.clientId as string,
-			clientSecret: data.clientSecret as string,
-			accessTokenUri: data.accessTokenUrl as string,
-			authorizationUri: data.authUrl as string,
-			redirectUri,
-			scopes: scope.split(','),
-			scopesSeparator: scope.includes(',') ? ',' : ' ',
-			authentication: 'body',
-			query: qs.parse(data.authQueryParameters as string) as Record<string, string>,
-		} as ConstructorParameters<typeof ClientOAuth2>[0]);
-		const authorizeUri = client.code.getUri({ state: 'st' } as never);
-		const parsed = new URL(authorizeUri);
-		expect(parsed.searchParams.get('client_key')).toBe(SANDBOX_CLIENT_KEY);
-		expect(parsed.searchParams.get('scope')).toBe('user.info.basic,video.upload,video.publish');
+		const result = await runCredentialTest(ctx.harness);
+		expect(result.status).toBe('Error');
+		expect(result.message).toBe(
+			'TikTok refused to connect this credential (invalid_client: Client secret is invalid.), TikTok log_id 20261201T0001. Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal), save, and click "Connect my account" again.',
+		);
+		expect(result.message).not.toMatch(/Unable to sign/);
+		expect(sandbox.log).toHaveLength(0);
+	});
 
-		const answer = await fetch(authorizeUri, { redirect: 'manual' });
-		expect(answer.status).toBe(302);
-		const location = answer.headers.get('location')!;
-		expect(new URL(location).searchParams.get('code')).toBeTruthy();
+	it('token data without access token nor TikTok error: says the credential holds no access token', async () => {
+		const ctx = createTestContext({ credentials: { ...sandboxCredentials(sandbox), oauthTokenData: { token_type: 'Bearer' } } });
+		const result = await runCredentialTest(ctx.harness);
+		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/^This TikTok credential holds no access token\. Check the Client Key/) });
+	});
 
-		const token = await client.code.getToken(location, {
-			body: {
-				...JSON.parse(data.additionalBodyProperties as string),
-				client_id: data.clientId,
-				client_secret: data.clientSecret,
-			},
-		} as never);
-		expect(token.accessToken).toMatch(/^act\./);
-		const exchange = sandbox.log.find((e: { path: string }) => e.path === '/v2/oauth/token/');
-		expect(exchange.errorCode).toBeNull();
-		expect(exchange.body.client_key).toBe(SANDBOX_CLIENT_KEY);
+	it('expired token and a refresh TikTok refuses: the 401 rule explains it', async () => {
+		const ctx = createTestContext({ credentials: sandboxCredentials(sandbox) });
+		sandbox.configure({ tokenClientKeyFrom: 'body' });
+		sandbox.expireAccessTokens();
+		const result = await runCredentialTest(ctx.harness);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^TikTok refused the access token, also after n8n tried to refresh it/);
+		expect(sandbox.log.map((e: LogEntry) => `${e.path} ${e.status} ${e.errorCode}`)).toEqual([
+			'/v2/user/info/ 401 access_token_invalid',
+			'/v2/oauth/token/ 200 invalid_request',
+			'/v2/user/info/ 401 access_token_invalid',
+		]);
+	});
 
-		const refreshed = await token.refresh({ body: { client_id: data.clientId, client_secret: data.clientSecret } } as never);
-		expect(refreshed.refreshToken).not.toBe(token.refreshToken);
-		const refresh = sandbox.log.filter((e: { path: string }) => e.path === '/v2/oauth/token/')[1];
-		expect(refresh.query).toEqual({ client_key: SANDBOX_CLIENT_KEY });
-		expect(refresh.body.grant_type).toBe('refresh_token');
-		expect(refresh.errorCode).toBeNull();
+	it('an API Base URL that is not TikTok\'s: the 404 rule', async () => {
+		const ctx = createTestContext({ credentials: sandboxCredentials(sandbox, { apiBaseUrl: `${sandbox.baseUrl}/not-v2/` }) });
+		expect(await runCredentialTest(ctx.harness)).toEqual({
+			status: 'Error',
+			message: 'The API Base URL does not answer like TikTok (HTTP 404). For the Custom environment it must end in /v2.',
+		});
+	});
+
+	it('an HTTP 200 answer without the account id (a proxy, an error envelope): the body rule', async () => {
+		const server = http.createServer((_req, res) => {
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ data: {}, error: { code: 'scope_not_authorized', message: 'no', log_id: 'L' } }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`;
+			const ctx = createTestContext({ credentials: sandboxCredentials(sandbox, { apiBaseUrl: base }) });
+			expect(await runCredentialTest(ctx.harness)).toEqual({
+				status: 'Error',
+				message: expect.stringMatching(/^TikTok answered without the account id/),
+			});
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	});
+});
+
+describe('preAuthentication (run by n8n-core before every signed request)', () => {
+	const run = async (oauthTokenData: unknown) =>
+		await settle(async () => await cred.preAuthentication!.call({ helpers: {} } as never, { oauthTokenData } as never));
+
+	it('changes nothing for a usable token, or for data n8n hides from the editor (true)', async () => {
+		expect((await run({ access_token: 'act.x', error: 'stale_from_an_old_refresh' })).result).toEqual({});
+		expect((await run(true)).result).toEqual({});
+	});
+
+	it("throws TikTok's reason with the OAuth error fields the transport reads", async () => {
+		const { error } = await run({ error: 'invalid_client', error_description: 'Client key is invalid.', log_id: 'LOG1' });
+		expect((error as Error).message).toMatch(/^TikTok refused to connect this credential \(invalid_client: Client key is invalid\.\), TikTok log_id LOG1\./);
+		expect(error).toMatchObject({ tikTokTokenProblem: 'connect_refused', body: { error: 'invalid_client', error_description: 'Client key is invalid.', log_id: 'LOG1' } });
 	});
 });

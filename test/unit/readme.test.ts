@@ -19,4 +19,6 @@ it('README names the test commands that CI runs', () => {
 	expect(readme).toContain('npm test && npm run test:e2e');
 	expect(ci).toMatch(/^npm test\b/m);
 	expect(ci).toMatch(/^npm run test:e2e\b/m);
+	expect(readme).toContain('npm run test:queue');
+	expect(ci).toMatch(/^npm run test:queue\b/m);
 });

@@ -5,7 +5,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../nodes/TikTok/core/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
-import { outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
+import { MAX_RATE_LIMIT_RETRIES, outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
 import {
 	createTestContext,
 	expectNoSecrets,
@@ -165,24 +165,75 @@ describe('OAuth2 refresh through n8n-core', () => {
 		expect(sandbox.log.filter((e: { path: string }) => e.path === '/v2/oauth/token/')).toHaveLength(1);
 	});
 
-	it('refresh refused (invalid_grant) -> explained error asking to reconnect, no secrets', async () => {
+	it('refresh refused (invalid_grant, HTTP 200) -> token_refresh_refused with TikTok\'s reason, asking to reconnect, no secrets', async () => {
 		const ctx = context();
 		ctx.harness.credentialStore.oauthTokenData!.refresh_token = 'rft.not-a-valid-refresh-token';
 		ctx.harness.addSecrets('rft.not-a-valid-refresh-token');
 		sandbox.expireAccessTokens();
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
 		// TikTok answers invalid_grant with HTTP 200: n8n-core keeps the old token, the retry gets 401
-		expect(['[invalid_grant]', '[access_token_invalid]'].some((c) => error.message.includes(c))).toBe(true);
-		expect(error.description).toMatch(/reconnect/i);
+		expect(error.message).toBe('TikTok refused to refresh the access token (invalid_grant: Refresh token is invalid or expired) [token_refresh_refused]');
+		expect(error.description).toMatch(/expired or was revoked.*reconnect/i);
+		const refresh = sandbox.log.find((e: { path: string }) => e.path === '/v2/oauth/token/');
+		expect(error.description).toContain(`(TikTok log_id: `);
+		expect(refresh.errorCode).toBe('invalid_grant');
+		expect(error.context.tiktokOAuthError).toBe('invalid_grant');
 	});
 
-	it('wrong client secret on refresh -> invalid_client or access_token_invalid, never the secret', async () => {
+	it('wrong client secret on refresh -> token_refresh_refused (invalid_client), never the secret', async () => {
 		const ctx = context({ clientSecret: 'wrong-secret-value-123' });
 		ctx.harness.addSecrets('wrong-secret-value-123');
 		sandbox.expireAccessTokens();
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
-		expect(error.message).toMatch(/\[(invalid_client|access_token_invalid)\]/);
+		expect(error.message).toBe('TikTok refused to refresh the access token (invalid_client: Client secret is invalid) [token_refresh_refused]');
+		expect(error.description).toMatch(/Client Key and Client Secret/);
 		expect(JSON.stringify(error)).not.toContain('wrong-secret-value-123');
+	});
+
+	it('a 401 after a refresh that did give a new token stays access_token_invalid (no false refusal from stale fields)', async () => {
+		// stale TikTok error fields next to a working refresh token, as n8n keeps them after an old refusal
+		const ctx = context();
+		Object.assign(ctx.harness.credentialStore.oauthTokenData!, { error: 'invalid_request', error_description: 'old', log_id: 'OLD' });
+		sandbox.expireAccessTokens();
+		// the refresh works but its new token is refused too (tokens that expire at once): still a 401
+		sandbox.configure({ accessTokenTtlSec: 0 });
+		try {
+			const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+			expect(error.message).toBe('TikTok rejected the access token (expired or revoked) [access_token_invalid]');
+			expect(ctx.harness.tokenSaves).toBe(1);
+		} finally {
+			sandbox.configure({ accessTokenTtlSec: 7200 });
+		}
+	});
+});
+
+describe('stored token data TikTok refused to issue', () => {
+	it('no access token but TikTok\'s error (a refused connect): token_connect_refused before any request', async () => {
+		const ctx = context({ oauthTokenData: { error: 'invalid_client', error_description: 'Client secret is invalid.', log_id: 'LOG-42' } });
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		expect(error.message).toBe('TikTok refused to connect this credential (invalid_client: Client secret is invalid) [token_connect_refused]');
+		expect(error.description).toMatch(/"Account connected".*Client Key and Client Secret.*Connect my account.*\(TikTok log_id: LOG-42\)$/);
+		expect(error.message + error.description).not.toMatch(/Unable to sign|network|TikTok said/i);
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	it('no access token and no TikTok error: credential_not_connected, no request', async () => {
+		const ctx = context({ oauthTokenData: { token_type: 'Bearer' } });
+		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'GET', ENDPOINTS.userInfo, { query: { fields: 'open_id' } }));
+		expect(error.message).toBe('The TikTok credential is not connected to an account yet [credential_not_connected]');
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	it("n8n's own token messages are never quoted as TikTok's and never network_error", () => {
+		for (const thrown of [
+			new Error('Unable to sign without access token'),
+			Object.assign(new Error('wrapped'), { cause: new Error('OAuth credentials not connected') }),
+		]) {
+			expect(outcomeFromThrown(thrown)).toEqual({ info: { code: 'credential_not_connected' } });
+		}
+		expect(outcomeFromThrown(Object.assign(new Error('x'), { cause: Object.assign(new Error('The credential "TikTok" needs to be reconnected.'), {}) }))).toEqual({
+			refused: { kind: 'refresh', refusal: { error: 'invalid_grant' } },
+		});
 	});
 });
 
@@ -207,7 +258,8 @@ describe('rate limits', () => {
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
 		expect(error.message).toContain('[rate_limit_exceeded]');
 		expect(error.httpCode).toBe('429');
-		expect(sandbox.log).toHaveLength(4);
+		expect(MAX_RATE_LIMIT_RETRIES).toBe(6);
+		expect(sandbox.log).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
 		sandbox.configure({ faults: { initError: null } });
 	});
 

@@ -10,9 +10,11 @@ export const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
 export const TIKTOK_TOKEN_URL = 'https://open.tiktokapis.com/v2/oauth/token/';
 export const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com/v2';
 
-/** Scopes the credential asks for (comma-separated, as TikTok wants them). */
+/** Scopes the credential asks for (comma-separated, as TikTok wants them), by its Posting Access. */
 export const TIKTOK_SCOPES = ['user.info.basic', 'video.upload', 'video.publish'] as const;
 export const TIKTOK_SCOPE_STRING = TIKTOK_SCOPES.join(',');
+export const TIKTOK_DRAFT_SCOPES = ['user.info.basic', 'video.upload'] as const;
+export const TIKTOK_DRAFT_SCOPE_STRING = TIKTOK_DRAFT_SCOPES.join(',');
 
 export type TikTokEnvironment = 'tiktok' | 'custom';
 
@@ -22,7 +24,9 @@ export const ENDPOINTS = {
 	creatorInfo: '/post/publish/creator_info/query/',
 	directVideoInit: '/post/publish/video/init/',
 	inboxVideoInit: '/post/publish/inbox/video/init/',
+	contentInit: '/post/publish/content/init/',
 	statusFetch: '/post/publish/status/fetch/',
+	cancel: '/post/publish/cancel/',
 } as const;
 
 /** TikTok rate limits per user token (requests per window). */

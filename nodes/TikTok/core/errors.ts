@@ -164,6 +164,14 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 		summary: 'The TikTok credential is not connected to an account yet',
 		hint: `${RECONNECT}`,
 	},
+	token_connect_refused: {
+		summary: 'TikTok refused to connect this credential',
+		hint: `TikTok's token endpoint answered with an error instead of a token (with HTTP 200, so n8n showed "Account connected"), and nothing can be sent to TikTok with this credential. Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again. TikTok's reason is in the message.`,
+	},
+	token_refresh_refused: {
+		summary: 'TikTok refused to refresh the access token',
+		hint: `The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made. Check the Client Key and Client Secret, then ${RECONNECT.charAt(0).toLowerCase()}${RECONNECT.slice(1)} If TikTok's reason names client_key, see the README ("Token refresh"): n8n sends client_key on a refresh only in the token URL's query string.`,
+	},
 	request_cancelled: {
 		summary: 'The request to TikTok was cancelled',
 		hint: 'The workflow execution was stopped. Run it again if this was not intended.',
@@ -278,12 +286,16 @@ export function tikTokErrorMessage(info: TikTokErrorInfo): string {
 	return `${summary} [${info.code}]`;
 }
 
+/** Codes this package sets itself: their message is a detail from n8n or the network, not TikTok's words. */
+const PACKAGE_CODES = new Set(['network_error', 'invalid_response', 'credential_not_connected', 'request_cancelled']);
+
 /** Error description for a code: `<hint> (TikTok log_id: <id>)`. */
 export function tikTokErrorDescription(info: TikTokErrorInfo): string {
 	const { hint } = explainTikTokError(info.code);
 	const known = OWN.call(TIKTOK_ERROR_CODES, info.code);
 	const tiktokMessage = info.message ? clip(scrubSecrets(info.message).trim(), 300) : '';
-	const said = known && tiktokMessage ? ` TikTok said: "${tiktokMessage.replace(/[.\s]+$/, '')}".` : '';
+	const label = PACKAGE_CODES.has(info.code) ? 'Details' : 'TikTok said';
+	const said = known && tiktokMessage ? ` ${label}: "${tiktokMessage.replace(/[.\s]+$/, '')}".` : '';
 	const logId = info.logId ? ` (TikTok log_id: ${scrubSecrets(info.logId)})` : ' (TikTok log_id: none)';
 	return `${hint}${said}${logId}`;
 }
@@ -337,5 +349,74 @@ export function tikTokFailReasonError(
 	error.httpCode = null;
 	error.context.tiktokFailReason = reason;
 	error.context.publishId = details.publishId ?? null;
+	return error;
+}
+
+/** What TikTok's token endpoint said when it refused (the flat OAuth error body). */
+export interface OAuthRefusal {
+	error?: string;
+	errorDescription?: string;
+	logId?: string;
+}
+
+export type TokenRefusalKind = 'connect' | 'refresh';
+
+/** What to do for a refused refresh, by TikTok's OAuth error category. */
+function refreshAdvice(refusal: OAuthRefusal): string {
+	const said = `${refusal.error ?? ''} ${refusal.errorDescription ?? ''}`;
+	if (/client_key/i.test(said)) {
+		return 'n8n 2.x can send client_key on a refresh only in the token URL\'s query string, and TikTok did not accept it there. Until n8n sends it in the body, click "Connect my account" again whenever the access token has expired, or set the Custom environment\'s Access Token URL to a proxy that copies client_key into the body (README, "Token refresh").';
+	}
+	if (refusal.error === 'invalid_client') return TIKTOK_ERROR_CODES.invalid_client.hint;
+	if (refusal.error === 'invalid_grant') {
+		return `The refresh token expired or was revoked. ${RECONNECT}`;
+	}
+	return `Check the Client Key and Client Secret in the credential, then ${RECONNECT.charAt(0).toLowerCase()}${RECONNECT.slice(1)}`;
+}
+
+/** What to do for a refused connect, by TikTok's OAuth error category. */
+function connectAdvice(refusal: OAuthRefusal): string {
+	const base = 'Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again.';
+	if (refusal.error && refusal.error !== 'invalid_client' && OWN.call(TIKTOK_ERROR_CODES, refusal.error)) {
+		return `${TIKTOK_ERROR_CODES[refusal.error].hint} ${base}`;
+	}
+	return base;
+}
+
+/**
+ * The error for a credential TikTok refused to connect (stored token data holds TikTok's error and no
+ * access token) or whose refresh TikTok refused. TikTok's reason goes in the headline: it is what the
+ * user needs; n8n's own wording ("Unable to sign without access token") never appears.
+ */
+export function tikTokTokenError(
+	node: INode,
+	kind: TokenRefusalKind,
+	refusal: OAuthRefusal,
+	itemIndex?: number,
+): NodeApiError {
+	const code = kind === 'connect' ? 'token_connect_refused' : 'token_refresh_refused';
+	const clean = (text?: string) => (text ? clip(scrubSecrets(text).trim(), 300).replace(/[.\s]+$/, '') : '');
+	const reason = [clean(refusal.error), clean(refusal.errorDescription)].filter(Boolean).join(': ');
+	const summary = TIKTOK_ERROR_CODES[code].summary;
+	const message = `${summary}${reason ? ` (${reason})` : ''} [${code}]`;
+	const context =
+		kind === 'connect'
+			? 'TikTok answered the sign-in with an error instead of a token (with HTTP 200, so n8n showed "Account connected"), so nothing can be sent to TikTok with this credential.'
+			: 'The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made.';
+	const advice = kind === 'connect' ? connectAdvice(refusal) : refreshAdvice(refusal);
+	const logId = refusal.logId ? scrubSecrets(refusal.logId) : undefined;
+	const description = `${context} ${advice} (TikTok log_id: ${logId ?? 'none'})`;
+	const error = new NodeApiError(
+		node,
+		{ code, error: refusal.error ?? null, log_id: logId ?? null },
+		{ message, description, itemIndex },
+	);
+	error.message = message;
+	error.description = description;
+	error.httpCode = null;
+	error.context.tiktokCode = code;
+	error.context.tiktokOAuthError = refusal.error ?? null;
+	error.context.logId = logId ?? null;
+	error.context.httpStatus = null;
 	return error;
 }

@@ -1,43 +1,46 @@
-import {
-	type NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
+import { assertDirectPostAllowed, type ExecutionCache } from './executionCache';
 import { asNodeError } from './nodeError';
 import { readVideoPostRequest } from './parameters';
-import type { ExecutionCache } from './executionCache';
 import { postVideo } from './publishFlow';
 import type { PostMode } from './publishStatus';
 
 /**
- * The item loop both nodes run: one item after another (TikTok's limits are per account, and the
- * transport paces calls), an error item per failing item when "Continue On Fail" is set.
+ * The item loop of every node of the package: one item after another (TikTok's limits are per
+ * account, and the transport paces calls), an error item per failing item when "Continue On Fail" is
+ * set, except when the execution was cancelled.
  */
-export async function executeVideoPosts(
-	this: IExecuteFunctions,
-	mode: PostMode,
+export async function runItems(
+	ctx: IExecuteFunctions,
+	handleItem: (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>,
 ): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
+	const items = ctx.getInputData();
 	const output: INodeExecutionData[] = [];
-	const cache: ExecutionCache = {};
-
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const request = readVideoPostRequest(this, itemIndex, mode);
-			output.push(await postVideo(this, itemIndex, request, cache));
+			const result = await handleItem(itemIndex);
+			output.push(...(Array.isArray(result) ? result : [result]));
 		} catch (error) {
-			const cancelled = this.getExecutionCancelSignal?.()?.aborted === true;
-			if (this.continueOnFail() && !cancelled) {
+			const cancelled = ctx.getExecutionCancelSignal?.()?.aborted === true;
+			if (ctx.continueOnFail() && !cancelled) {
 				const json: IDataObject = { error: (error as Error).message };
 				const description = (error as NodeOperationError).description;
 				if (description) json.description = description;
 				output.push({ json, pairedItem: { item: itemIndex } });
 				continue;
 			}
-			throw asNodeError(this.getNode(), error, itemIndex);
+			throw asNodeError(ctx.getNode(), error, itemIndex);
 		}
 	}
 	return [output];
+}
+
+/** What TikTok Publish Video and TikTok Upload Video run. */
+export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
+	const cache: ExecutionCache = {};
+	return await runItems(this, async (itemIndex) => {
+		if (mode === 'direct') await assertDirectPostAllowed(this, itemIndex, cache);
+		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
+	});
 }

@@ -1,6 +1,8 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodePropertyOptions } from 'n8n-workflow';
 
+import { TIKTOK_CREDENTIAL_NAME } from './constants';
 import { fetchCreatorInfo } from './creator';
+import { DIRECT_POST_BLOCKED_HINT, directPostBlocker } from './credentialState';
 import { PRIVACY_LEVEL_NAMES } from './postRules';
 
 /**
@@ -8,6 +10,11 @@ import { PRIVACY_LEVEL_NAMES } from './postRules';
  * nickname so the user sees which account will post (TikTok's posting guidelines ask for both).
  */
 export async function getPrivacyLevels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	// The editor shows this message as the list's issue ("There was a problem loading the parameter options").
+	const blocker = directPostBlocker(await this.getCredentials(TIKTOK_CREDENTIAL_NAME));
+	if (blocker) {
+		throw new NodeOperationError(this.getNode(), `${blocker} ${DIRECT_POST_BLOCKED_HINT}`);
+	}
 	const creator = await fetchCreatorInfo.call(this);
 	return creator.privacyLevelOptions.map((level) => ({
 		name: PRIVACY_LEVEL_NAMES[level] ?? level,

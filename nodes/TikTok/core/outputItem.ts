@@ -5,6 +5,7 @@ import type { CreatorInfo } from './creator';
 import type { Delivered } from './delivery';
 import type { VideoPostRequest } from './parameters';
 import { PRIVACY_LEVEL_NAMES } from './postRules';
+import { postUrlFor } from './postUrls';
 import type { PostIdWait, WaitResult } from './publishStatus';
 
 export interface PostOutcome extends Delivered {
@@ -39,7 +40,7 @@ export function buildOutputItem(
 	if (result?.failReason) json.failReason = result.failReason;
 	if (result?.postIds.length) {
 		json.postIds = result.postIds;
-		json.postUrl = postUrl(result.postIds[0], creator?.username);
+		json.postUrl = postUrlFor(result.postIds[0], 'video', creator?.username);
 	}
 	json.videoChecks = { ...outcome.videoChecks };
 	const notes = [...outcome.notes];
@@ -77,14 +78,4 @@ function noPostIdNote(privacyLevel: string, postIdWaitMs: number, outcome: PostO
 	}
 	const waited = postIdWaitMs < 120_000 ? `${Math.round(postIdWaitMs / 1000)} s` : `${Math.round((postIdWaitMs / 60_000) * 10) / 10} min`;
 	return `TikTok published the video, but its moderation had not finished after ${waited}, so TikTok has not given the post ID yet (usually within a minute, sometimes hours). ${lookUp}`;
-}
-
-/**
- * TikTok's canonical web address for a post needs the creator's handle (known from creator_info on
- * Direct Post); without it, the embed address works from the id alone.
- */
-export function postUrl(postId: string, username?: string): string {
-	return username
-		? `https://www.tiktok.com/@${encodeURIComponent(username)}/video/${postId}`
-		: `https://www.tiktok.com/embed/v2/${postId}`;
 }

@@ -3,12 +3,7 @@
  * video handed over (delivery.ts), final status awaited (publishStatus.ts), output item shaped
  * (outputItem.ts). Every check that can fail does so before init, so a refused item sends nothing.
  */
-import {
-	NodeOperationError,
-	type NodeApiError,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { assertExpectedAccount } from './account';
 import { fetchCreatorInfo, type CreatorInfo } from './creator';
@@ -19,7 +14,7 @@ import { asNodeError } from './nodeError';
 import { buildOutputItem } from './outputItem';
 import type { DirectPostRequest, VideoPostRequest } from './parameters';
 import { creatorProblems } from './postRules';
-import { waitForPostId, waitForPublishResult, type PostIdWait, type WaitResult } from './publishStatus';
+import { waitAfterHandover, waitForPostId, type PostIdWait, type WaitResult } from './publishStatus';
 
 export async function postVideo(
 	ctx: IExecuteFunctions,
@@ -103,35 +98,15 @@ async function waitForFinalStatus(
 	request: VideoPostRequest,
 	publishId: string,
 ): Promise<WaitResult> {
-	let result: WaitResult;
-	try {
-		result = await waitForPublishResult(ctx, { publishId, mode: request.mode, timeoutMs: request.timeoutMs, itemIndex });
-	} catch (error) {
-		// Every byte was already handed over, so TikTok goes on and posts the video: a cancel or a
-		// status error here must say so, with the publish_id, and never suggest running it again.
-		throw handedOverError(ctx, itemIndex, error, publishId);
-	}
+	const result = await waitAfterHandover(ctx, {
+		publishId,
+		mode: request.mode,
+		timeoutMs: request.timeoutMs,
+		itemIndex,
+		handedOver: `The video had already been handed over to TikTok (all its bytes, or its URL to pull), so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`,
+	});
 	if (result.status === 'FAILED') {
 		throw tikTokFailReasonError(ctx.getNode(), result.failReason ?? 'unknown', { publishId, itemIndex });
 	}
 	return result;
-}
-
-/** An error met after the whole video reached TikTok: it will still be processed and posted. */
-function handedOverError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	error: unknown,
-	publishId: string,
-): NodeApiError | NodeOperationError {
-	const handedOver = `The video had already been handed over to TikTok (all its bytes, or its URL to pull), so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`;
-	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
-		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
-			itemIndex,
-			description: handedOver,
-		});
-	}
-	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
-	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
-	return nodeError;
 }

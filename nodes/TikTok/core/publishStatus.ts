@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IExecuteFunctions, type NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from './constants';
 import { asNodeError } from './nodeError';
@@ -140,4 +140,37 @@ export async function waitForPostId(
 function isTransient(error: unknown): boolean {
 	const httpCode = Number((error as { httpCode?: string | number }).httpCode);
 	return httpCode >= 500 && httpCode < 600;
+}
+
+/**
+ * Waits for the final status of media TikTok already has (every byte, or the URLs to pull). TikTok
+ * goes on with the post whatever happens here, so a cancel or a status error must say so, with the
+ * publish_id (`handedOver` is that sentence), and never suggest running the item again.
+ */
+export async function waitAfterHandover(
+	ctx: IExecuteFunctions,
+	args: { publishId: string; mode: PostMode; timeoutMs: number; itemIndex: number; handedOver: string },
+): Promise<WaitResult> {
+	try {
+		return await waitForPublishResult(ctx, args);
+	} catch (error) {
+		throw handedOverError(ctx, args.itemIndex, error, args.handedOver);
+	}
+}
+
+function handedOverError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	handedOver: string,
+): NodeApiError | NodeOperationError {
+	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
+		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
+			itemIndex,
+			description: handedOver,
+		});
+	}
+	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
+	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
+	return nodeError;
 }

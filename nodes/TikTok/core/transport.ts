@@ -10,6 +10,8 @@
  *   config holds the Authorization header).
  * - Paces calls per credential (pacing.ts) and retries HTTP 429 / `rate_limit_exceeded` with a bounded
  *   backoff before throwing the explained error.
+ * - Reads the stored token data first (credentialState.ts): a credential TikTok refused to connect
+ *   fails before any call, and a 401 after a refused refresh says so, with TikTok's reason.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -23,7 +25,15 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { resolveApiBaseUrl, TIKTOK_CREDENTIAL_NAME } from './constants';
-import { scrubSecrets, tikTokApiError, type TikTokErrorInfo } from './errors';
+import { refreshRefusal, tokenState } from './credentialState';
+import {
+	scrubSecrets,
+	tikTokApiError,
+	tikTokTokenError,
+	type OAuthRefusal,
+	type TikTokErrorInfo,
+	type TokenRefusalKind,
+} from './errors';
 import { responseHeader } from './http';
 import { tryParseJsonPreservingBigIntegers } from './json';
 import { acquirePacingSlot, rateLimitBackoffMs } from './pacing';
@@ -42,8 +52,13 @@ export interface TikTokRequestOptions {
 	rateLimit?: RateLimitedEndpoint;
 }
 
-/** How many times a 429 / rate_limit_exceeded answer is retried before the error is thrown. */
-export const MAX_RATE_LIMIT_RETRIES = 3;
+/**
+ * How many times a 429 / rate_limit_exceeded answer is retried before the error is thrown. A refused
+ * call created nothing, so waiting is safe; with the backoff (a quarter, a half, then whole windows)
+ * this covers about five minutes, long enough for another n8n process posting for the same account
+ * (queue mode: its pacing cannot see ours) to use up a backlog of some 30 inits.
+ */
+export const MAX_RATE_LIMIT_RETRIES = 6;
 
 type TikTokContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -65,6 +80,8 @@ export interface RawOutcome {
 	retryAfterSec?: number;
 	/** set when the failure was not an HTTP answer (OAuth refresh failure, network, cancel) */
 	info?: TikTokErrorInfo;
+	/** set when TikTok's token endpoint refused (connect or refresh) */
+	refused?: { kind: TokenRefusalKind; refusal: OAuthRefusal };
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -95,7 +112,9 @@ function retryAfterOf(headers: unknown): number | undefined {
  * throws `NodeApiError` whose `cause` is the axios error (`cause.response.status`,
  * `cause.response.data` — a string because we request text — and `cause.response.headers`); after a
  * failed refresh the cause is client-oauth2's AuthError (`cause.body = {error, error_description,
- * log_id}`) or n8n's "needs to be reconnected" NodeOperationError. Only those fields are copied.
+ * log_id}`, HTTP >= 400 from the token endpoint, so a refused refresh) or n8n's "needs to be
+ * reconnected" NodeOperationError; the credential's own preAuthentication marks a refused connect with
+ * `tikTokTokenProblem`. Only those fields are copied.
  */
 export function outcomeFromThrown(error: unknown, aborted = false): RawOutcome {
 	const chain: Array<Record<string, unknown>> = [];
@@ -119,15 +138,13 @@ export function outcomeFromThrown(error: unknown, aborted = false): RawOutcome {
 	for (const rec of chain) {
 		const body = asRecord(rec.body);
 		if (body && typeof body.error === 'string') {
-			return {
-				status: typeof rec.status === 'number' ? rec.status : undefined,
-				info: {
-					code: body.error,
-					message: typeof body.error_description === 'string' ? body.error_description : undefined,
-					logId: typeof body.log_id === 'string' ? body.log_id : undefined,
-					httpStatus: typeof rec.status === 'number' ? rec.status : undefined,
-				},
+			const refusal: OAuthRefusal = {
+				error: body.error || undefined,
+				errorDescription: typeof body.error_description === 'string' ? body.error_description : undefined,
+				logId: typeof body.log_id === 'string' ? body.log_id : undefined,
 			};
+			const kind: TokenRefusalKind = rec.tikTokTokenProblem === 'connect_refused' ? 'connect' : 'refresh';
+			return { status: typeof rec.status === 'number' ? rec.status : undefined, refused: { kind, refusal } };
 		}
 	}
 	const messages = chain.map((rec) => (typeof rec.message === 'string' ? rec.message : ''));
@@ -137,9 +154,12 @@ export function outcomeFromThrown(error: unknown, aborted = false): RawOutcome {
 		return { info: { code: 'request_cancelled' } };
 	}
 	if (messages.some((m) => /needs to be reconnected/i.test(m))) {
-		return { info: { code: 'invalid_grant', message: 'The refresh token was rejected by TikTok.' } };
+		// n8n-core's wording for an invalid_grant answered with HTTP >= 400 (TikTok's body is not kept)
+		return { refused: { kind: 'refresh', refusal: { error: 'invalid_grant' } } };
 	}
-	if (messages.some((m) => /not connected/i.test(m))) {
+	// n8n's "OAuth credentials not connected" / client-oauth2's "Unable to sign without access token":
+	// n8n's words about the stored token, not TikTok's, and no request was sent.
+	if (messages.some((m) => /not connected|unable to sign without access token/i.test(m))) {
 		return { info: { code: 'credential_not_connected' } };
 	}
 	if (messages.some((m) => /no refresh token/i.test(m))) {
@@ -221,6 +241,13 @@ export async function tikTokApiRequest<T = IDataObject>(
 		TIKTOK_CREDENTIAL_NAME,
 		itemIndex,
 	)) as ICredentialDataDecryptedObject;
+	// Nothing is sent with token data TikTok refused to issue (n8n stores its HTTP-200 error body).
+	const state = tokenState(credentials);
+	if (!state.usable) {
+		throw state.kind === 'connect_refused'
+			? tikTokTokenError(node, 'connect', state.refusal, itemIndex)
+			: tikTokApiError(node, { code: 'credential_not_connected' }, itemIndex);
+	}
 	const baseUrl = resolveApiBaseUrl({
 		environment: credentials.environment as string | undefined,
 		apiBaseUrl: credentials.apiBaseUrl as string | undefined,
@@ -270,6 +297,9 @@ export async function tikTokApiRequest<T = IDataObject>(
 			ticket.done();
 		}
 
+		if (outcome.refused) {
+			throw tikTokTokenError(node, outcome.refused.kind, outcome.refused.refusal, itemIndex);
+		}
 		if (outcome.info) {
 			throw tikTokApiError(node, outcome.info, itemIndex);
 		}
@@ -292,7 +322,26 @@ export async function tikTokApiRequest<T = IDataObject>(
 		this.logger?.debug(
 			`TikTok ${method} ${endpoint} failed: ${parsed.info.code} (HTTP ${parsed.info.httpStatus ?? '-'}, log_id ${parsed.info.logId ?? 'none'})`,
 		);
+		if (outcome.status === 401) {
+			// n8n-core refreshed and retried before this 401 reached us: did the refresh give a new token?
+			const refusal = await refusalOfLastRefresh(this, credentials, itemIndex);
+			if (refusal) throw tikTokTokenError(node, 'refresh', refusal, itemIndex);
+		}
 		throw tikTokApiError(node, parsed.info, itemIndex);
+	}
+}
+
+/** What TikTok said when it refused the refresh n8n-core just attempted, or undefined if a new token came. */
+async function refusalOfLastRefresh(
+	ctx: TikTokContext,
+	used: ICredentialDataDecryptedObject,
+	itemIndex?: number,
+): Promise<OAuthRefusal | undefined> {
+	try {
+		const now = await (ctx as IExecuteFunctions).getCredentials(TIKTOK_CREDENTIAL_NAME, itemIndex);
+		return refreshRefusal(used.oauthTokenData, now.oauthTokenData);
+	} catch {
+		return undefined;
 	}
 }
 

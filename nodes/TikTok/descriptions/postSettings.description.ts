@@ -7,21 +7,44 @@ import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../cor
  * creator's own options with no default, interactions off by default, commercial disclosure off by
  * default, and the declaration always visible.
  */
-export const postSettingsProperties: INodeProperties[] = [
+const MUSIC_USAGE_DECLARATION = `By posting, you agree to TikTok's <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`;
+const BRANDED_CONTENT_DECLARATION = `By posting, you agree to TikTok's <a href="${BRANDED_CONTENT_POLICY_URL}" target="_blank">Branded Content Policy</a> and <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`;
+
+/** Matches any value but `true`: unset, false, or an expression. */
+const NOT_TRUE = [{ _cnd: { not: true } }];
+
+/**
+ * TikTok's declaration: exactly one of these three notices shows, whatever the toggles. displayOptions
+ * have no OR, hence two music notices for the two halves of "not (commercial and branded)". Every
+ * rule is a `hide`: n8n's editor keeps a hidden toggle's last value for display (Branded Content stays
+ * true after Disclose Commercial Content is turned off), and a `show` on an expression always shows.
+ */
+export const declarationNotices: INodeProperties[] = [
 	{
-		displayName: `By posting, you agree to TikTok's <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`,
+		displayName: MUSIC_USAGE_DECLARATION,
 		name: 'musicUsageNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { hide: { brandedContent: [true] } },
+		displayOptions: { hide: { commercialContent: [true] } },
 	},
 	{
-		displayName: `By posting, you agree to TikTok's <a href="${BRANDED_CONTENT_POLICY_URL}" target="_blank">Branded Content Policy</a> and <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`,
+		displayName: MUSIC_USAGE_DECLARATION,
+		name: 'musicUsageNoticeCommercial',
+		type: 'notice',
+		default: '',
+		displayOptions: { hide: { commercialContent: NOT_TRUE, brandedContent: [true] } },
+	},
+	{
+		displayName: BRANDED_CONTENT_DECLARATION,
 		name: 'brandedContentNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { commercialContent: [true], brandedContent: [true] } },
+		displayOptions: { hide: { commercialContent: NOT_TRUE, brandedContent: NOT_TRUE } },
 	},
+];
+
+export const postSettingsProperties: INodeProperties[] = [
+	...declarationNotices,
 	{
 		displayName: 'Caption',
 		name: 'caption',

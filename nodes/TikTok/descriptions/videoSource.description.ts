@@ -48,14 +48,12 @@ export const videoSourceProperties: INodeProperties[] = [
 			{
 				name: 'Auto',
 				value: 'auto',
-				description:
-					'Let TikTok pull the URL; if TikTok answers that the domain is not verified for your app, download and upload it instead',
+				description: 'TikTok pulls the URL, or this node downloads and sends it if the domain is not verified',
 			},
 			{
 				name: 'Download and Upload',
 				value: 'download',
-				description:
-					'This node downloads the video and streams it to TikTok in chunks. Works with any https URL, for example a Cloudinary link.',
+				description: 'This node downloads the video and sends it: any https URL (Cloudinary, S3…)',
 			},
 			{
 				name: 'TikTok Pulls the URL',

@@ -79,6 +79,26 @@ class SandboxClient {
 		return this.control('POST', 'reset', {});
 	}
 
+	/** Webhook deliveries so far: { pending, events, deliveries } (`idle`: wait until none is pending). */
+	webhookDeliveries({ idle = false } = {}) {
+		return this.control('GET', `webhook/deliveries${idle ? '?wait=idle' : ''}`);
+	}
+
+	/** Deliver a custom event now (see test/sandbox/webhooks.js `send`); resolves when it is finished. */
+	webhookSend(input) {
+		return this.control('POST', 'webhook/send', input);
+	}
+
+	/** Re-send a delivery byte for byte (same body and signature header). */
+	webhookReplay(id) {
+		return this.control('POST', 'webhook/replay', { id });
+	}
+
+	/** Deliver an earlier event again, signed anew (TikTok's retry). */
+	webhookRedeliver(eventId) {
+		return this.control('POST', 'webhook/redeliver', { eventId });
+	}
+
 	/** Raw call to the OAuth token endpoint (form-urlencoded), e.g. to check that an old refresh token is dead. */
 	async token(form, query = '') {
 		const r = await this.http.request('POST', `/v2/oauth/token/${query}`, {

@@ -1,0 +1,54 @@
+import {
+	NodeOperationError,
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { lookUpPost, readPublishId, type LookupCache } from '../../core/postLookup';
+import { publishIdProperty } from './common.description';
+
+const properties: INodeProperties[] = [
+	publishIdProperty,
+	{
+		displayName: 'Wait for Final Status',
+		name: 'waitForFinalStatus',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to wait until TikTok reports a final status (published, sent to the inbox, or failed), polling at the posting nodes\' pace. Off: the status right now.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { waitForFinalStatus: [true] } },
+		options: [
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 120 },
+				default: 10,
+				description: 'How long to wait. When it runs out, the item comes out with the last status and timedOut set to true.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['getStatus'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<INodeExecutionData[]> {
+	const publishId = readPublishId(this, itemIndex);
+	const wait = this.getNodeParameter('waitForFinalStatus', itemIndex, false) as boolean;
+	const options = this.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number };
+	const timeoutMinutes = options.timeoutMinutes ?? 10;
+	if (wait && !(timeoutMinutes > 0)) {
+		throw new NodeOperationError(this.getNode(), `Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`, { itemIndex });
+	}
+	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs: timeoutMinutes * 60_000 }, cache);
+	return [{ json, pairedItem: { item: itemIndex } }];
+}

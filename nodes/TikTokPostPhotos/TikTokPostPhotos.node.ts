@@ -1,0 +1,40 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { runItems } from '../TikTok/core/execute';
+import { getPrivacyLevels } from '../TikTok/core/loadOptions';
+import type { ExecutionCache } from '../TikTok/core/executionCache';
+import { postPhotos } from '../TikTok/core/photoFlow';
+import { readPhotoPostRequest } from '../TikTok/core/photoParameters';
+import { photoPostProperties } from '../TikTok/descriptions/photoPost.description';
+
+export class TikTokPostPhotos implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'TikTok Post Photos',
+		name: 'tikTokPostPhotos',
+		icon: { light: 'file:tiktok.svg', dark: 'file:tiktok.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["postMode"] === "inbox" ? "Send photos to inbox as draft" : "Post photos directly" }}',
+		description:
+			'Post a carousel of 1 to 35 photos to your TikTok account, directly or as a draft in your TikTok inbox. TikTok pulls the photos from your verified domain.',
+		defaults: { name: 'TikTok Post Photos' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tikTokOAuth2Api', required: true }],
+		properties: photoPostProperties,
+	};
+
+	methods = { loadOptions: { getPrivacyLevels } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const cache: ExecutionCache = {};
+		return await runItems(this, async (itemIndex) => await postPhotos(this, itemIndex, readPhotoPostRequest(this, itemIndex), cache));
+	}
+}
