@@ -3,7 +3,34 @@
  * the sandbox's generated media and the node's own header reader are both checked against a parser
  * neither of them wrote.
  */
-import { createFile, MP4BoxBuffer } from 'mp4box';
+
+// mp4box ships only ESM type declarations (.d.mts), which this CommonJS test build cannot resolve:
+// the few members used here are typed by hand.
+interface Mp4Track {
+	codec: string;
+	duration: number;
+	timescale: number;
+	nb_samples: number;
+	video: { width: number; height: number };
+}
+interface Mp4Info {
+	brands: string[];
+	duration: number;
+	timescale: number;
+	tracks: Mp4Track[];
+	videoTracks: Mp4Track[];
+}
+interface Mp4File {
+	onReady?: (info: Mp4Info) => void;
+	onError?: (module: string, message: string) => void;
+	appendBuffer(buffer: unknown): number;
+	flush(): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createFile, MP4BoxBuffer } = require('mp4box') as {
+	createFile(): Mp4File;
+	MP4BoxBuffer: { fromArrayBuffer(buffer: ArrayBuffer, fileStart: number): unknown };
+};
 
 export interface ReferenceVideoInfo {
 	brands: string[];
@@ -18,7 +45,7 @@ export interface ReferenceVideoInfo {
 /** Parses a whole file held in memory; throws when MP4Box cannot read it or finds no video track. */
 export function referenceVideoInfo(file: Buffer): ReferenceVideoInfo {
 	const mp4 = createFile();
-	let info: any;
+	let info: Mp4Info | undefined;
 	let failure: unknown;
 	mp4.onReady = (ready) => (info = ready);
 	mp4.onError = (module: string, message: string) => (failure = new Error(`${module}: ${message}`));

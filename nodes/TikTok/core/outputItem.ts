@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { CreatorInfo } from './creator';
 import type { Delivered } from './delivery';
 import type { VideoPostRequest } from './parameters';
-import { PRIVACY_LEVEL_NAMES } from './postRules';
+import { noPostIdNote } from './postIdWait';
 import { postUrlFor } from './postUrls';
 import type { PostIdWait, WaitResult } from './publishStatus';
 
@@ -51,7 +51,15 @@ export function buildOutputItem(
 	} else if (request.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
 		notes.push('The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.');
 	} else if (request.mode === 'direct' && result?.status === 'PUBLISH_COMPLETE' && !result.postIds.length) {
-		notes.push(noPostIdNote(request.post.privacyLevel, request.postIdWaitMs, outcome));
+		notes.push(
+			noPostIdNote({
+				media: 'video',
+				privacyLevel: request.post.privacyLevel,
+				postIdWaitMs: request.postIdWaitMs,
+				publishId: outcome.publishId,
+				postIdWait: outcome.postIdWait,
+			}),
+		);
 	}
 	if (notes.length) json.note = notes.join(' ');
 
@@ -60,22 +68,4 @@ export function buildOutputItem(
 		item.binary = ctx.getInputData()[itemIndex].binary;
 	}
 	return item;
-}
-
-/** Why a published Direct Post came out without a post id (and so without a post URL). */
-function noPostIdNote(privacyLevel: string, postIdWaitMs: number, outcome: PostOutcome): string {
-	const lookUp = `Look it up later with publish_id ${outcome.publishId}, or find the post in the TikTok app.`;
-	if (privacyLevel !== 'PUBLIC_TO_EVERYONE') {
-		const name = PRIVACY_LEVEL_NAMES[privacyLevel] ?? privacyLevel;
-		return `TikTok gives a post ID, and so a public post URL, only to public posts once moderation has passed. This post is "${name}" (${privacyLevel}), so it has no public post URL: find it on the account in the TikTok app (publish_id: ${outcome.publishId}).`;
-	}
-	const wait = outcome.postIdWait;
-	if (!wait || postIdWaitMs <= 0) {
-		return `TikTok published the video; its post ID comes after moderation, which the node did not wait for (Wait for Post ID is 0). ${lookUp}`;
-	}
-	if (wait.error) {
-		return `TikTok published the video, but checking for its post ID failed (${wait.error}). ${lookUp}`;
-	}
-	const waited = postIdWaitMs < 120_000 ? `${Math.round(postIdWaitMs / 1000)} s` : `${Math.round((postIdWaitMs / 60_000) * 10) / 10} min`;
-	return `TikTok published the video, but its moderation had not finished after ${waited}, so TikTok has not given the post ID yet (usually within a minute, sometimes hours). ${lookUp}`;
 }

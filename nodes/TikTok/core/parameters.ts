@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { chunkSizeFromMegabytes } from './chunkPlan';
+import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from './postIdWait';
 import { settingsProblems, type PostSettings } from './postRules';
 import type { PostMode } from './publishStatus';
 
@@ -43,9 +44,6 @@ interface SharedOptions {
 	coverTimestampMs?: number;
 	postIdWaitMinutes?: number;
 }
-
-/** Default of Wait for Post ID (Minutes): public posts usually pass moderation within a minute. */
-export const DEFAULT_POST_ID_WAIT_MINUTES = 2;
 
 export function readVideoPostRequest(
 	ctx: IExecuteFunctions,
@@ -110,9 +108,11 @@ export function readVideoPostRequest(
 	};
 	const problems = settingsProblems(post);
 	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
-	const postIdWaitMinutes = options.postIdWaitMinutes ?? DEFAULT_POST_ID_WAIT_MINUTES;
-	if (typeof postIdWaitMinutes !== 'number' || !(postIdWaitMinutes >= 0)) {
-		throw fail(`Wait for Post ID (Minutes) must be 0 or more; got ${String(postIdWaitMinutes)}.`, 'Set it to 0 to return as soon as TikTok has published the video.');
+	let postIdWaitMs: number;
+	try {
+		postIdWaitMs = postIdWaitMsFrom(options.postIdWaitMinutes);
+	} catch (error) {
+		throw fail((error as Error).message, POST_ID_WAIT_HINT);
 	}
-	return { ...base, mode, post, postIdWaitMs: postIdWaitMinutes * 60_000 };
+	return { ...base, mode, post, postIdWaitMs };
 }

@@ -10,11 +10,11 @@ import { fetchCreatorInfo, type CreatorInfo } from './creator';
 import { chooseDelivery, deliverVideo } from './delivery';
 import { tikTokFailReasonError } from './errors';
 import type { ExecutionCache } from './executionCache';
-import { asNodeError } from './nodeError';
 import { buildOutputItem } from './outputItem';
 import type { DirectPostRequest, VideoPostRequest } from './parameters';
+import { awaitsPostId, waitForPostIdAfterPublish } from './postIdWait';
 import { creatorProblems } from './postRules';
-import { waitAfterHandover, waitForPostId, type PostIdWait, type WaitResult } from './publishStatus';
+import { waitAfterHandover, type PostIdWait, type WaitResult } from './publishStatus';
 
 export async function postVideo(
 	ctx: IExecuteFunctions,
@@ -33,44 +33,17 @@ export async function postVideo(
 	let postIdWait: PostIdWait | undefined;
 	if (request.waitForResult) {
 		result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
-		if (awaitsPostId(request, result)) {
-			postIdWait = await waitForPostIdAfterPublish(ctx, itemIndex, delivered.publishId, request.postIdWaitMs);
+		if (request.mode === 'direct' && awaitsPostId(request.post.privacyLevel, request.postIdWaitMs, result)) {
+			postIdWait = await waitForPostIdAfterPublish(ctx, {
+				itemIndex,
+				publishId: delivered.publishId,
+				timeoutMs: request.postIdWaitMs,
+				media: 'video',
+			});
 			result = { ...result, postIds: postIdWait.postIds };
 		}
 	}
 	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt, postIdWait });
-}
-
-/**
- * TikTok gives only a PUBLIC_TO_EVERYONE post an id, after moderation (tiktok-api.md §5): wait for it
- * when TikTok published such a post without one yet, unless Wait for Post ID is 0.
- */
-function awaitsPostId(request: VideoPostRequest, result: WaitResult): request is DirectPostRequest {
-	return (
-		request.mode === 'direct' &&
-		request.post.privacyLevel === 'PUBLIC_TO_EVERYONE' &&
-		request.postIdWaitMs > 0 &&
-		result.status === 'PUBLISH_COMPLETE' &&
-		result.postIds.length === 0
-	);
-}
-
-async function waitForPostIdAfterPublish(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	publishId: string,
-	timeoutMs: number,
-): Promise<PostIdWait> {
-	try {
-		return await waitForPostId(ctx, { publishId, timeoutMs, itemIndex });
-	} catch (error) {
-		// Only a cancel ends here (other errors end the wait): the video is published already.
-		if (ctx.getExecutionCancelSignal?.()?.aborted !== true) throw asNodeError(ctx.getNode(), error, itemIndex);
-		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the post ID.', {
-			itemIndex,
-			description: `TikTok had already published the video (publish_id: ${publishId}); only its post ID was not known yet. Find the post in the TikTok app instead of running this item again, so it is not posted twice.`,
-		});
-	}
 }
 
 /** Direct Post: the creator can post now, and the post settings fit the creator's options. */
