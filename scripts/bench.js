@@ -1,36 +1,42 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * npm run bench [-- --size-mb N] [--chunk-mb N] [--rounds N] [--small-mb N] [--no-wait-check] [--keep-media]
+ * npm run bench [-- --files 60MB,100MiB,1GiB] [--chunk-mb N] [--rounds N] [--hwm BYTES] [--no-wait-check] [--keep-media]
  *
- * Upload speed and memory of the package's REAL upload path next to the limit of the machine (curl),
- * in one run. Details and measured figures: scripts/bench/README.md.
+ * Upload speed and memory of the package's REAL upload path next to the fastest honest uploader of the
+ * same plan on this machine, in one run. Details and measured figures: scripts/bench/README.md.
  *
  *   1. compiles nodes/ + credentials/ with the project's tsconfig into .cache/bench-build/ (the same
  *      code `npm run build` puts in dist/, but in a private folder so parallel builds in the checkout
  *      are not disturbed);
- *   2. writes two MP4s (--size-mb, default 1024, and --small-mb, default 100; 1 "MB" of size = 1 MiB, so
- *      1024 = 1 GiB and the last chunk is larger than the others) into a temp folder THROUGH n8n-core's
+ *   2. writes the files (default 60 MB = one request in the Auto plan, 100 MiB and 1 GiB = 32 MB chunks;
+ *      units MB = 10^6 bytes, MiB/GiB = 2^20/2^30) into a temp folder THROUGH n8n-core's
  *      BinaryDataService in filesystem mode, exactly as n8n stores a binary (deleted at the end);
  *   3. starts the TikTok sandbox in its own process (`node test/sandbox/cli.js --port 0`);
- *   4. for each round (default 3) and each size: one package run, then one curl run:
+ *   4. for each round (default 3) and each file, in turn:
  *      - package: a child process (scripts/bench/package-run.js) runs the built TikTok Upload Video node
- *        on that binary (n8n-core's getBinaryStream over the filesystem store, n8n's OutboundHttp
- *        request helper), measuring idle RSS, peak RSS and the largest Buffer allocated;
- *      - curl: its own init, then one `dd | curl -X PUT` per chunk of the same plan, twice: `-T -`
- *        (streamed; the reference for the ratio) and `--data-binary @-` (curl buffers the chunk first);
+ *        with its default chunk plan (Auto, or --chunk-mb) on that binary (n8n-core's getBinaryStream
+ *        over the filesystem store, n8n's OutboundHttp request helper), measuring idle RSS, peak RSS and
+ *        the largest Buffer allocated;
+ *      - node http: its own init, then scripts/bench/node-upload.js sends the same plan, each chunk one
+ *        PUT streamed from the file with fs.createReadStream({ start, end }) over a kept-alive connection;
+ *      - curl: the same plan, one `dd | curl -T -` per chunk (scripts/bench/curl-upload.sh);
  *      throughput = file bytes / time from the first chunk to the 201; the sandbox's sha256 of every
  *      upload must equal the file's; the sandbox's CPU share comes from /proc/<pid>/stat;
  *   5. status waiting: the Publish Video node with Wait for Result on, against several sandbox
  *      processing times: time from the sandbox's `completedAt` to the node returning;
  *   6. prints a table and, as the LAST line, one JSON object.
  *
+ * The ratio is package / the faster of node http and curl. Memory target: peak RSS over idle at most
+ * 3 x the plan's largest request body, and the same for 100 MiB and 1 GiB (both 32 MB chunks).
+ *
  * Diagnostics (not needed for the figures): --no-build (reuse .cache/bench-build), --read-hint N (the read
- * size the node asks n8n's binary stream for, default the node's 1 MiB), --gc-per-chunk (a forced GC
- * before every chunk PUT, to separate live memory from garbage V8 has not collected yet).
+ * size the node asks n8n's binary stream for), --gc-per-chunk (a forced GC before every chunk PUT, to
+ * separate live memory from garbage V8 has not collected yet), --hwm N (read size of the node http
+ * reference, default 1 MiB like n8n's binary stream).
  *
  * Units: chunk "MB" = 1,000,000 bytes (the node's Chunk Size (MB) parameter); throughput MB/s =
- * 1,000,000 bytes/s; memory MB = 1,000,000 bytes (to compare with the chunk size directly).
+ * 1,000,000 bytes/s; memory MB = 1,000,000 bytes (to compare with request bodies directly).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -43,6 +49,7 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const BUILD_DIR = path.join(REPO_ROOT, '.cache', 'bench-build');
 const CHILD = path.join(__dirname, 'bench', 'package-run.js');
 const CURL_SCRIPT = path.join(__dirname, 'bench', 'curl-upload.sh');
+const NODE_UPLOAD = path.join(__dirname, 'bench', 'node-upload.js');
 const MB = 1_000_000;
 const MiB = 1_048_576;
 
@@ -55,15 +62,25 @@ const median = (xs) => {
 	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** "60MB" = 60,000,000 bytes, "100MiB" = 104,857,600, "1GiB" = 1,073,741,824; a bare number is MiB. */
+function parseSize(text) {
+	const m = /^(\d+(?:\.\d+)?)\s*(MB|MiB|GB|GiB)?$/i.exec(text.trim());
+	if (!m) throw new Error(`--files: cannot read the size "${text}" (e.g. 60MB, 100MiB, 1GiB)`);
+	const unit = (m[2] || 'MiB').toLowerCase();
+	const factor = { mb: MB, mib: MiB, gb: 1000 * MB, gib: 1024 * MiB }[unit];
+	return { bytes: Math.round(Number(m[1]) * factor), label: `${m[1]} ${m[2] || 'MiB'}` };
+}
+
 function parseArgs(argv) {
-	const args = { sizeMb: 1024, chunkMb: undefined, rounds: 3, smallMb: 100, waitCheck: true, keepMedia: false, build: true };
+	const args = { files: '60MB,100MiB,1GiB', chunkMb: undefined, rounds: 3, hwm: MiB, waitCheck: true, keepMedia: false, build: true };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
-		const value = () => Number(inline !== undefined ? inline : argv[++i]);
-		if (flag === '--size-mb') args.sizeMb = value();
+		const raw = () => (inline !== undefined ? inline : argv[++i]);
+		const value = () => Number(raw());
+		if (flag === '--files') args.files = raw();
 		else if (flag === '--chunk-mb') args.chunkMb = value();
 		else if (flag === '--rounds') args.rounds = value();
-		else if (flag === '--small-mb') args.smallMb = value();
+		else if (flag === '--hwm') args.hwm = value();
 		else if (flag === '--no-wait-check') args.waitCheck = false;
 		else if (flag === '--keep-media') args.keepMedia = true;
 		else if (flag === '--no-build') args.build = false;
@@ -74,9 +91,9 @@ function parseArgs(argv) {
 			process.exit(0);
 		} else throw new Error(`Unknown argument: ${argv[i]}`);
 	}
-	for (const k of ['sizeMb', 'rounds', 'smallMb']) {
-		if (!(args[k] > 0)) throw new Error(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be > 0`);
-	}
+	args.sizes = args.files.split(',').map(parseSize);
+	if (!args.sizes.length) throw new Error('--files needs at least one size');
+	for (const k of ['rounds', 'hwm']) if (!(args[k] > 0)) throw new Error(`--${k} must be > 0`);
 	return args;
 }
 
@@ -211,9 +228,10 @@ function runPackage(sandbox, media, { chunkMb, node = 'upload', waitForResult = 
 	})();
 }
 
-// ---------- one curl run ----------
+// ---------- one reference run (node http or curl, child process) ----------
 
-async function runCurl(sandbox, media, plan, mode) {
+/** Own init of the same plan, then the reference uploader sends it; same timing and checks as the package. */
+async function runReference(sandbox, media, plan, kind, hwm) {
 	await control(sandbox, 'POST', 'reset', {});
 	const token = await control(sandbox, 'POST', 'mint-token', {});
 	const res = await fetch(`${sandbox.baseUrl}/v2/post/publish/inbox/video/init/`, {
@@ -224,41 +242,49 @@ async function runCurl(sandbox, media, plan, mode) {
 		}),
 	});
 	const init = await res.json();
-	if (init.error?.code !== 'ok') throw new Error(`curl init failed: ${JSON.stringify(init.error)}`);
+	if (init.error?.code !== 'ok') throw new Error(`${kind} init failed: ${JSON.stringify(init.error)}`);
 	const { publish_id: publishId, upload_url: uploadUrl } = init.data;
-	const args = [CURL_SCRIPT, mode, media.filePath, uploadUrl, 'video/mp4', String(plan.videoSize), ...plan.chunks.map((c) => `${c.start}:${c.end}:${c.length}`)];
+	const ranges = plan.chunks.map((c) => `${c.start}:${c.end}:${c.length}`);
+	const [command, args] =
+		kind === 'curl'
+			? ['bash', [CURL_SCRIPT, 'stream', media.filePath, uploadUrl, 'video/mp4', String(plan.videoSize), ...ranges]]
+			: [process.execPath, [NODE_UPLOAD, media.filePath, uploadUrl, 'video/mp4', String(plan.videoSize), String(hwm), ...ranges]];
 	const cpu0 = cpuSeconds(sandbox.child.pid);
 	const w0 = Date.now();
 	const out = await new Promise((resolve, reject) => {
-		const child = spawn('bash', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d) => (stdout += d));
 		child.stderr.on('data', (d) => (stderr += d));
 		child.on('error', reject);
-		child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`curl upload failed (exit ${code}): ${stderr.trim()}`))));
+		child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${kind} upload failed (exit ${code}): ${stderr.trim()}`))));
 	});
 	const sandboxCpu = cpuSeconds(sandbox.child.pid) - cpu0;
 	const wall = (Date.now() - w0) / 1000;
-	const t0 = Number(/^T0 (\d+)/m.exec(out)[1]);
-	const t1 = Number(/^T1 (\d+)/m.exec(out)[1]);
+	const t0 = BigInt(/^T0 (\d+)/m.exec(out)[1]);
+	const t1 = BigInt(/^T1 (\d+)/m.exec(out)[1]);
 	const codes = [...out.matchAll(/^C \d+ (\d+)/gm)].map((m) => m[1]);
-	if (codes.length !== plan.totalChunkCount || codes[codes.length - 1] !== '201') throw new Error(`curl upload: unexpected answers ${codes.join(',')}`);
-	// `times`: "0m0.001s 0m0.002s\n0m1.234s 0m0.567s" = shell user/sys, then children user/sys
-	const times = (/^TIMES\n([\s\S]*)$/m.exec(out)?.[1] ?? '').trim().split(/\s+/).map((t) => {
-		const m = /(\d+)m([\d.]+)s/.exec(t);
-		return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
-	});
+	if (codes.length !== plan.totalChunkCount || codes[codes.length - 1] !== '201') throw new Error(`${kind} upload: unexpected answers ${codes.join(',')}`);
+	let clientCpuSec;
+	if (kind === 'curl') {
+		// `times`: "0m0.001s 0m0.002s\n0m1.234s 0m0.567s" = shell user/sys, then children user/sys
+		const times = (/^TIMES\n([\s\S]*)$/m.exec(out)?.[1] ?? '').trim().split(/\s+/).map((t) => {
+			const m = /(\d+)m([\d.]+)s/.exec(t);
+			return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+		});
+		clientCpuSec = times.reduce((a, b) => a + b, 0);
+	} else clientCpuSec = Number(/^CPU ([\d.]+)/m.exec(out)[1]);
 	const record = await publishRecord(sandbox, publishId);
-	if (record.sha256 !== media.sha256) throw new Error(`curl upload: sandbox sha256 ${record.sha256} != file ${media.sha256}`);
-	const transferMs = (t1 - t0) / 1e6;
+	if (record.sha256 !== media.sha256) throw new Error(`${kind} upload: sandbox sha256 ${record.sha256} != file ${media.sha256}`);
+	const transferMs = Number(t1 - t0) / 1e6;
 	return {
 		transferMs,
 		mbps: media.size / MB / (transferMs / 1000),
 		shaOk: true,
 		sandboxCpuSec: sandboxCpu,
 		sandboxCpuShare: sandboxCpu / wall,
-		clientCpuSec: times.reduce((a, b) => a + b, 0),
+		clientCpuSec,
 	};
 }
 
@@ -294,19 +320,25 @@ function fmtMB(bytes) {
 	return round1(bytes / MB);
 }
 
+const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.build) build();
-	const { planChunks, chunkSizeFromMegabytes, DEFAULT_CHUNK_SIZE } = require(path.join(BUILD_DIR, 'nodes/TikTok/core/chunkPlan.js'));
-	const chunkBytes = args.chunkMb === undefined ? DEFAULT_CHUNK_SIZE : chunkSizeFromMegabytes(args.chunkMb);
-	const chunkMb = chunkBytes / MB;
+	const { planChunks, chunkSizeFromMegabytes } = require(path.join(BUILD_DIR, 'nodes/TikTok/core/chunkPlan.js'));
+	// undefined = the node's default plan (Auto: one request up to 64,000,000 bytes, else 32 MB chunks)
+	const chunkBytes = args.chunkMb === undefined ? undefined : chunkSizeFromMegabytes(args.chunkMb);
+	const planFor = (size) => planChunks(size, chunkBytes);
+	const planName = chunkBytes === undefined ? 'Auto (default)' : `Chunk Size ${chunkBytes / MB} MB`;
+	const loadBefore = loadAverage();
 
-	const sizes = [...new Set([args.sizeMb, args.smallMb])];
-	const needBytes = sizes.reduce((a, s) => a + s * MiB, 0);
+	const sizes = args.sizes;
+	const needBytes = sizes.reduce((a, s) => a + s.bytes, 0);
+	const biggest = Math.max(...sizes.map((s) => s.bytes));
 	const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'tiktok-bench-'));
 	const free = fs.statfsSync(tmpRoot);
 	// media + one sandbox temp copy of the biggest upload at a time
-	if (free.bavail * free.bsize < needBytes + args.sizeMb * MiB + 512 * MiB) {
+	if (free.bavail * free.bsize < needBytes + biggest + 512 * MiB) {
 		fs.rmSync(tmpRoot, { recursive: true, force: true });
 		throw new Error(`not enough space in ${os.tmpdir()} for ${fmtMB(needBytes)} MB of media`);
 	}
@@ -324,122 +356,132 @@ async function main() {
 
 	try {
 		const service = await openBinaryDataService(storagePath);
-		const media = {};
+		const media = [];
 		for (const s of sizes) {
-			media[s] = await createMedia(service, s * MiB, `bench-${s}mib.mp4`);
-			media[s].storagePath = storagePath;
+			const m = await createMedia(service, s.bytes, `bench-${s.label.replace(/\W+/g, '')}.mp4`);
+			m.storagePath = storagePath;
+			m.label = s.label;
+			m.plan = planFor(s.bytes);
+			media.push(m);
 		}
 
 		const { startSandboxProcess } = require(path.join(REPO_ROOT, 'test', 'e2e', 'lib', 'sandbox'));
 		sandbox = await startSandboxProcess({ port: 0 });
 		await control(sandbox, 'POST', 'configure', { rateLimits: { init: 10000, creatorInfo: 10000, status: 10000 } });
-		say(`sandbox ${sandbox.baseUrl} (pid ${sandbox.child.pid})`);
+		say(`sandbox ${sandbox.baseUrl} (pid ${sandbox.child.pid}); load average ${loadBefore}`);
 
-		const results = {};
-		for (const s of sizes) results[s] = { package: [], curl: [], curlData: [] };
+		const results = media.map(() => ({ package: [], node: [], curl: [] }));
 		for (let r = 1; r <= args.rounds; r++) {
-			for (const s of sizes) {
-				const m = media[s];
-				const plan = planChunks(m.size, chunkBytes);
+			for (const [i, m] of media.entries()) {
 				const p = await runPackage(sandbox, m, { chunkMb: args.chunkMb, readHint: args.readHint, gcPerChunk: args.gcPerChunk });
-				results[s].package.push(p);
+				results[i].package.push(p);
 				say(
-					`round ${r} ${s} MiB package: ${round1(p.mbps)} MB/s, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, Buffers peak ${fmtMB(p.peakArrayBuffers - p.idleArrayBuffers)} MB / heap peak ${fmtMB(p.peakHeapUsed - p.idleHeapUsed)} MB over idle, sandbox CPU ${round2(p.sandboxCpuShare)}`,
+					`round ${r} ${m.label} package: ${round1(p.mbps)} MB/s, ${p.puts} PUTs, idle ${fmtMB(p.idleRss)} MB, peak ${fmtMB(Math.max(p.maxRss, p.peakRssSampled))} MB, largest buffer ${fmtMB(p.largestAllocUpload)} MB, Buffers peak ${fmtMB(p.peakArrayBuffers - p.idleArrayBuffers)} MB / heap peak ${fmtMB(p.peakHeapUsed - p.idleHeapUsed)} MB over idle, sandbox CPU ${round2(p.sandboxCpuShare)}`,
 				);
-				const c = await runCurl(sandbox, m, plan, 'stream');
-				results[s].curl.push(c);
-				say(`round ${r} ${s} MiB curl -T -:             ${round1(c.mbps)} MB/s, sandbox CPU ${round2(c.sandboxCpuShare)}, curl+dd CPU ${round2(c.clientCpuSec)} s`);
-				const d = await runCurl(sandbox, m, plan, 'data');
-				results[s].curlData.push(d);
-				say(`round ${r} ${s} MiB curl --data-binary @-: ${round1(d.mbps)} MB/s, sandbox CPU ${round2(d.sandboxCpuShare)}, curl+dd CPU ${round2(d.clientCpuSec)} s`);
+				if (p.puts < m.plan.totalChunkCount) throw new Error(`package sent ${p.puts} PUTs for a ${m.plan.totalChunkCount}-request plan`);
+				const n = await runReference(sandbox, m, m.plan, 'node', args.hwm);
+				results[i].node.push(n);
+				say(`round ${r} ${m.label} node http: ${round1(n.mbps)} MB/s, sandbox CPU ${round2(n.sandboxCpuShare)}, client CPU ${round2(n.clientCpuSec)} s`);
+				const c = await runReference(sandbox, m, m.plan, 'curl');
+				results[i].curl.push(c);
+				say(`round ${r} ${m.label} curl -T -:  ${round1(c.mbps)} MB/s, sandbox CPU ${round2(c.sandboxCpuShare)}, curl+dd CPU ${round2(c.clientCpuSec)} s`);
 			}
 		}
 
-		const summary = {};
-		for (const s of sizes) {
-			const pk = results[s].package;
-			const cu = results[s].curl;
-			const cd = results[s].curlData;
-			const plan = planChunks(media[s].size, chunkBytes);
-			summary[s] = {
-				bytes: media[s].size,
-				chunks: plan.totalChunkCount,
-				lastChunk: plan.chunks[plan.chunks.length - 1].length,
-				packageMBps: median(pk.map((x) => x.mbps)),
-				packageAll: pk.map((x) => round1(x.mbps)),
-				curlMBps: median(cu.map((x) => x.mbps)),
-				curlAll: cu.map((x) => round1(x.mbps)),
-				curlDataMBps: median(cd.map((x) => x.mbps)),
-				curlDataAll: cd.map((x) => round1(x.mbps)),
-				idleRss: median(pk.map((x) => x.idleRss)),
+		const summary = media.map((m, i) => {
+			const { package: pk, node: nd, curl: cu } = results[i];
+			const plan = m.plan;
+			const largestBody = Math.max(...plan.chunks.map((c) => c.length));
+			const x = {
+				label: m.label,
+				bytes: m.size,
+				requests: plan.totalChunkCount,
+				largestBody,
+				packageMBps: median(pk.map((r) => r.mbps)),
+				packageAll: pk.map((r) => round1(r.mbps)),
+				nodeMBps: median(nd.map((r) => r.mbps)),
+				nodeAll: nd.map((r) => round1(r.mbps)),
+				curlMBps: median(cu.map((r) => r.mbps)),
+				curlAll: cu.map((r) => round1(r.mbps)),
+				idleRss: median(pk.map((r) => r.idleRss)),
 				// per run: max of the 20 ms samples and the kernel's high-water mark; then the largest run
-				peakRss: Math.max(...pk.map((x) => Math.max(x.maxRss, x.peakRssSampled))),
-				peakOverIdle: Math.max(...pk.map((x) => Math.max(x.maxRss, x.peakRssSampled) - x.idleRss)),
-				largestAlloc: Math.max(...pk.map((x) => x.largestAllocUpload)),
-				arrayBuffersOverIdle: Math.max(...pk.map((x) => x.peakArrayBuffers - x.idleArrayBuffers)),
-				sourceLargest: Math.max(...pk.map((x) => x.sourceStats?.largestAllocation ?? 0)),
-				bigAllocsPerChunk: median(pk.map((x) => x.bigAllocsUpload / plan.totalChunkCount)),
+				peakRss: Math.max(...pk.map((r) => Math.max(r.maxRss, r.peakRssSampled))),
+				peakOverIdle: Math.max(...pk.map((r) => Math.max(r.maxRss, r.peakRssSampled) - r.idleRss)),
+				largestAlloc: Math.max(...pk.map((r) => r.largestAllocUpload)),
+				arrayBuffersOverIdle: Math.max(...pk.map((r) => r.peakArrayBuffers - r.idleArrayBuffers)),
 				bigAllocSizes: pk[pk.length - 1].bigAllocSizesUpload,
-				packageCpuPerGB: median(pk.map((x) => (x.cpuUserMs + x.cpuSystemMs) / 1000 / (media[s].size / 1e9))),
-				curlClientCpuPerGB: median(cu.map((x) => x.clientCpuSec / (media[s].size / 1e9))),
-				curlDataClientCpuPerGB: median(cd.map((x) => x.clientCpuSec / (media[s].size / 1e9))),
-				sandboxCpuPackage: median(pk.map((x) => x.sandboxCpuShare)),
-				sandboxCpuPerGB: median([...pk, ...cu].map((x) => x.sandboxCpuSec / (media[s].size / 1e9))),
-				sandboxCpuCurl: median(cu.map((x) => x.sandboxCpuShare)),
-				shaOk: [...pk, ...cu, ...cd].every((x) => x.shaOk),
+				packageCpuPerGB: median(pk.map((r) => (r.cpuUserMs + r.cpuSystemMs) / 1000 / (m.size / 1e9))),
+				nodeCpuPerGB: median(nd.map((r) => r.clientCpuSec / (m.size / 1e9))),
+				curlCpuPerGB: median(cu.map((r) => r.clientCpuSec / (m.size / 1e9))),
+				sandboxCpuPackage: median(pk.map((r) => r.sandboxCpuShare)),
+				sandboxCpuReference: median([...nd, ...cu].map((r) => r.sandboxCpuShare)),
+				shaOk: [...pk, ...nd, ...cu].every((r) => r.shaOk),
 			};
-			summary[s].ratio = summary[s].packageMBps / summary[s].curlMBps;
-		}
+			x.fastest = x.nodeMBps >= x.curlMBps ? 'node http' : 'curl';
+			x.ratio = x.packageMBps / Math.max(x.nodeMBps, x.curlMBps);
+			x.memoryLimit = 3 * largestBody;
+			return x;
+		});
 
 		let waits = [];
 		if (args.waitCheck) {
-			const small = media[args.smallMb];
+			const small = media.find((m) => m.plan.totalChunkCount > 1) ?? media[0];
 			for (const processingMs of [300, 2500, 6500]) {
 				const w = await statusWaitCheck(sandbox, small, args.chunkMb, processingMs);
 				waits.push(w);
 				say(`wait check processingMs=${processingMs}: returned ${w.lagMs} ms after completedAt (poll interval ${w.intervalMs} ms)`);
 			}
 		}
+		const loadAfter = loadAverage();
 
 		// ---------- report ----------
-		const big = summary[args.sizeMb];
-		const small = summary[args.smallMb];
 		const lines = [];
 		lines.push('');
-		lines.push(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model?.trim()}), ${fmtMB(os.totalmem())} MB RAM, node ${process.version}, ${spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').slice(0, 2).join(' ')}`);
-		lines.push(`chunk size ${chunkMb} MB (${chunkBytes.toLocaleString('en-US')} bytes), ${args.rounds} rounds, alternating package / curl -T - / curl --data-binary @-; ratio = package / curl -T -`);
+		lines.push(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model?.trim()}), ${fmtMB(os.totalmem())} MB RAM, node ${process.version}, ${spawnSync('curl', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' ').slice(0, 2).join(' ')}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAfter} after`);
+		lines.push(`plan: ${planName}; ${args.rounds} rounds, in turn package / node http / curl -T -; ratio = package / the faster reference; memory target: peak RSS - idle <= 3 x the largest request body`);
 		lines.push('');
-		lines.push('| file | chunks (last) | package MB/s (median; runs) | curl -T - MB/s (median; runs) | curl --data-binary @- MB/s (median; runs) | ratio | idle RSS MB | peak RSS MB | peak − idle MB | Buffers (arrayBuffers) peak − idle MB | largest Buffer MB | ≥256 KiB allocs / chunk | CPU s/GB pkg / curl -T / curl --data | sandbox CPU share pkg / curl -T (s/GB) | sha256 |');
-		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-		for (const s of sizes) {
-			const x = summary[s];
+		lines.push('| file | requests (largest body) | package MB/s (median; runs) | node http MB/s (median; runs) | curl -T - MB/s (median; runs) | ratio to fastest | idle RSS MB | peak RSS MB | peak − idle MB (target) | Buffers peak − idle MB | largest Buffer MB | CPU s/GB pkg / node / curl+dd | sandbox CPU share pkg / ref | sha256 |');
+		lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+		for (const x of summary) {
 			lines.push(
-				`| ${s} MiB (${x.bytes.toLocaleString('en-US')} B) | ${x.chunks} (${fmtMB(x.lastChunk)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round1(x.curlDataMBps)} (${x.curlDataAll.join(', ')}) | ${round2(x.ratio)} | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} | ${fmtMB(x.arrayBuffersOverIdle)} | ${fmtMB(x.largestAlloc)} (source: ${fmtMB(x.sourceLargest)}) | ${round2(x.bigAllocsPerChunk)} | ${round2(x.packageCpuPerGB)} / ${round2(x.curlClientCpuPerGB)} / ${round2(x.curlDataClientCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuCurl)} (${round2(x.sandboxCpuPerGB)}) | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
+				`| ${x.label} (${x.bytes.toLocaleString('en-US')} B) | ${x.requests} (${fmtMB(x.largestBody)} MB) | ${round1(x.packageMBps)} (${x.packageAll.join(', ')}) | ${round1(x.nodeMBps)} (${x.nodeAll.join(', ')}) | ${round1(x.curlMBps)} (${x.curlAll.join(', ')}) | ${round2(x.ratio)} (${x.fastest}) | ${fmtMB(x.idleRss)} | ${fmtMB(x.peakRss)} | ${fmtMB(x.peakOverIdle)} (≤ ${fmtMB(x.memoryLimit)}) | ${fmtMB(x.arrayBuffersOverIdle)} | ${fmtMB(x.largestAlloc)} | ${round2(x.packageCpuPerGB)} / ${round2(x.nodeCpuPerGB)} / ${round2(x.curlCpuPerGB)} | ${round2(x.sandboxCpuPackage)} / ${round2(x.sandboxCpuReference)} | ${x.shaOk ? 'equal' : 'MISMATCH'} |`,
 			);
 		}
+		const big = summary.reduce((a, b) => (b.bytes > a.bytes ? b : a));
 		lines.push('');
-		lines.push(`largest allocations during the ${args.sizeMb} MiB upload (size x count): ${big.bigAllocSizes.map(([sz, n]) => `${sz.toLocaleString('en-US')}x${n}`).join(', ')}`);
+		lines.push(`largest allocations during the ${big.label} upload (size x count): ${big.bigAllocSizes.map(([sz, n]) => `${sz.toLocaleString('en-US')}x${n}`).join(', ')}`);
 		if (waits.length) {
 			lines.push('');
 			lines.push('| sandbox processingMs | final status | status polls | node returned after completedAt (ms) | poll interval that saw it (ms) | ≤ one interval |');
 			lines.push('|---|---|---|---|---|---|');
 			for (const w of waits) lines.push(`| ${w.processingMs} | ${w.status} | ${w.polls} | ${w.lagMs} | ${w.intervalMs} | ${w.ok ? 'yes' : 'NO'} |`);
 		}
-		const limit = 3 * chunkBytes;
-		const peakDiff = Math.abs(big.peakRss - small.peakRss) / small.peakRss;
+		// flat: the chunked files (same request size) peak within 10 % of each other
+		const chunked = summary.filter((x) => x.requests > 1);
+		const flat = chunked.length > 1 ? (Math.max(...chunked.map((x) => x.peakRss)) - Math.min(...chunked.map((x) => x.peakRss))) / Math.min(...chunked.map((x) => x.peakRss)) : undefined;
+		const targets = summary.map(
+			(x) => `${x.label}: ratio ${round2(x.ratio)} ≥ 0.9 ${x.ratio >= 0.9 ? 'met' : 'MISSED'}, peak − idle ${fmtMB(x.peakOverIdle)} ≤ ${fmtMB(x.memoryLimit)} MB ${x.peakOverIdle <= x.memoryLimit ? 'met' : 'MISSED'}`,
+		);
+		if (flat !== undefined) targets.push(`peak RSS of ${chunked.map((x) => x.label).join(' and ')} differ by ${round1(flat * 100)}% (≤ 10%): ${flat <= 0.1 ? 'met' : 'MISSED'}`);
+		if (waits.length) targets.push(`status wait ≤ one poll interval: ${waits.every((w) => w.ok) ? 'met' : 'MISSED'}`);
 		lines.push('');
-		lines.push(`targets: ratio ${round2(big.ratio)} ≥ 0.9: ${big.ratio >= 0.9 ? 'met' : 'MISSED'}; peak − idle ${fmtMB(big.peakOverIdle)} MB ≤ 3 × chunk = ${fmtMB(limit)} MB: ${big.peakOverIdle <= limit ? 'met' : 'MISSED'}; ${args.sizeMb} MiB vs ${args.smallMb} MiB peak RSS differ by ${round1(peakDiff * 100)}% (≤ 10%): ${peakDiff <= 0.1 ? 'met' : 'MISSED'}${waits.length ? `; status wait ≤ one poll interval: ${waits.every((w) => w.ok) ? 'met' : 'MISSED'}` : ''}`);
+		lines.push(`targets: ${targets.join('; ')}`);
 		process.stdout.write(lines.join('\n') + '\n');
 		process.stdout.write(
 			JSON.stringify({
-				sizeMB: args.sizeMb,
-				chunkMB: chunkMb,
-				packageMBps: round1(big.packageMBps),
-				curlMBps: round1(big.curlMBps),
-				ratio: round2(big.ratio),
-				idleRssMB: fmtMB(big.idleRss),
-				peakRssMB: fmtMB(big.peakRss),
-				peakRssMB100: fmtMB(small.peakRss),
+				plan: chunkBytes === undefined ? 'auto' : `chunk ${chunkBytes / MB} MB`,
+				load: [loadBefore, loadAfter],
+				files: summary.map((x) => ({
+					file: x.label,
+					requests: x.requests,
+					packageMBps: round1(x.packageMBps),
+					nodeHttpMBps: round1(x.nodeMBps),
+					curlMBps: round1(x.curlMBps),
+					ratio: round2(x.ratio),
+					peakOverIdleMB: fmtMB(x.peakOverIdle),
+					limitMB: fmtMB(x.memoryLimit),
+				})),
+				flatPct: flat === undefined ? null : round1(flat * 100),
 			}) + '\n',
 		);
 	} finally {

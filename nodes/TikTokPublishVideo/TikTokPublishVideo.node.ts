@@ -8,7 +8,7 @@ import {
 
 import { executeVideoPosts } from '../TikTok/core/execute';
 import { getPrivacyLevels } from '../TikTok/core/loadOptions';
-import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
+import { coverTimestampOption, postIdWaitOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
 import {
 	expectedAccountProperty,
 	sharedOptions,
@@ -36,7 +36,7 @@ export class TikTokPublishVideo implements INodeType {
 			...postSettingsProperties,
 			expectedAccountProperty,
 			waitForResultProperty,
-			sharedOptions([coverTimestampOption]),
+			sharedOptions([coverTimestampOption, postIdWaitOption]),
 		],
 	};
 

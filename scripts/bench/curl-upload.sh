@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Reference upload for scripts/bench.js: the same bytes, the same chunk plan, one curl per chunk.
+# Second reference upload for scripts/bench.js (after node-upload.js): the same bytes, the same chunk
+# plan, one curl per chunk.
 #   curl-upload.sh MODE FILE UPLOAD_URL CONTENT_TYPE TOTAL START:END:LENGTH ...
 # Each chunk is read from FILE by dd (skip/count in bytes) and piped into curl; nothing extra is
 # written to disk. MODE:
-#   data    `curl -X PUT --data-binary @-`: curl reads the whole chunk from the pipe into memory, then sends
 #   stream  `curl -X PUT -T -` with the explicit Content-Length (and no chunked encoding): curl sends while
-#           dd reads, the fastest a per-chunk curl gets (the limit the package is compared with)
+#           dd reads, the fastest a per-chunk curl gets (what bench.js runs)
+#   data    `curl -X PUT --data-binary @-`: curl reads the whole chunk from the pipe into memory, then sends
 # `Expect:` is cleared so curl does not wait for 100-continue (the package does not send Expect either).
 # Prints, on stdout:
 #   T0 <ns>            before the first chunk

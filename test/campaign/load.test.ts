@@ -25,7 +25,8 @@ describe('load', () => {
 	const LOAD_PROCESSING_MS = 20;
 
 	it(`${ITEMS} items in one execution with TikTok's limits scaled to a ${WINDOW_MS} ms window`, async () => {
-		const sb = await newSandbox({ rateLimits: { windowMs: WINDOW_MS }, processingMs: LOAD_PROCESSING_MS });
+		// moderation scaled like processing: the public items wait for their post id too
+		const sb = await newSandbox({ rateLimits: { windowMs: WINDOW_MS }, processingMs: LOAD_PROCESSING_MS, postIdDelayMs: LOAD_PROCESSING_MS });
 		setPacingWindowForTests(WINDOW_MS);
 		setPollIntervalsForTests([LOAD_PROCESSING_MS + 25, 20, 20, 40]);
 		resetPacing();

@@ -29,11 +29,14 @@ export function initCalls(sandbox: Sandbox): number {
 /** TikTok's per-minute limits, scaled to this window for both the sandbox and the node's pacing. */
 export const TEST_RATE_WINDOW_MS = 1000;
 
+/** Moderation, scaled down: a public post's id appears this long after PUBLISH_COMPLETE, never at once. */
+export const TEST_MODERATION_MS = 150;
+
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	setPollIntervalsForTests([30, 60, 100]);
 	setPacingWindowForTests(TEST_RATE_WINDOW_MS);
 	resetPacing();
-	return await startSandbox({ processingMs: 40, rateLimits: { windowMs: TEST_RATE_WINDOW_MS }, ...options });
+	return await startSandbox({ processingMs: 40, postIdDelayMs: TEST_MODERATION_MS, rateLimits: { windowMs: TEST_RATE_WINDOW_MS }, ...options });
 }
 
 /** A fresh start for each test: empty log and publishes, default scenario, empty pacing windows. */
@@ -42,6 +45,7 @@ export function resetSandbox(sandbox: Sandbox): void {
 	resetPacing();
 	const defaults = defaultOptions();
 	sandbox.configure({
+		postIdDelayMs: TEST_MODERATION_MS,
 		faults: defaults.faults,
 		account: defaults.account,
 		creator: defaults.creator,

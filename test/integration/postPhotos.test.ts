@@ -107,10 +107,37 @@ describe('Direct Post', () => {
 		expect(body.is_aigc).toBe(true);
 	});
 
-	it('Only Me: published, no post id or URL', async () => {
+	it('Only Me: published, no post id or URL, and the note says why', async () => {
 		const run = await runPostPhotos(sandbox, { parameters: { photoUrls: photo('a.jpg') } });
-		expect(run.output![0].json).toMatchObject({ status: 'PUBLISH_COMPLETE' });
-		expect(run.output![0].json.postIds).toBeUndefined();
+		const json = run.output![0].json;
+		expect(json).toMatchObject({ status: 'PUBLISH_COMPLETE' });
+		expect(json.postIds).toBeUndefined();
+		expect(json.note).toBe(
+			`TikTok gives a post ID, and so a public post URL, only to public posts once moderation has passed. This post is "Only Me" (SELF_ONLY), so it has no public post URL: find it on the account in the TikTok app (publish_id: ${json.publishId}).`,
+		);
+	});
+
+	it('a public post waits for its post id after moderation (Wait for Post ID), paced like every status call', async () => {
+		sandbox.configure({ postIdDelayMs: 400 });
+		const run = await runPostPhotos(sandbox, { parameters: { photoUrls: photo('a.jpg'), privacyLevel: 'PUBLIC_TO_EVERYONE' } });
+		const json = run.output![0].json;
+		const record = onlyPublish(sandbox);
+		expect(json.postIds).toEqual(record.postIds);
+		expect(json.postUrl).toBe(`https://www.tiktok.com/@sandbox.shop/photo/${record.postIds[0]}`);
+		expect(json.note).toBeUndefined();
+		expect(Date.now() - Date.parse(record.completedAt!)).toBeGreaterThanOrEqual(400);
+	});
+
+	it('a public post whose moderation outlasts Wait for Post ID says so, with the publish_id', async () => {
+		sandbox.configure({ postIdDelayMs: 60_000 });
+		const run = await runPostPhotos(sandbox, {
+			parameters: { photoUrls: photo('a.jpg'), privacyLevel: 'PUBLIC_TO_EVERYONE', options: { postIdWaitMinutes: 0.01 } },
+		});
+		const json = run.output![0].json;
+		expect(json.postIds).toBeUndefined();
+		expect(json.note).toBe(
+			`TikTok published the photo post, but its moderation had not finished after 1 s, so TikTok has not given the post ID yet (usually within a minute, sometimes hours). Look it up later with the TikTok node (Post: Get Status) and publish_id ${json.publishId}, or find the post in the TikTok app.`,
+		);
 	});
 
 	it('without waiting: returns PROCESSING_DOWNLOAD at once, with how to look it up', async () => {

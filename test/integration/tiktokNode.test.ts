@@ -45,6 +45,8 @@ describe('Post: Get Status', () => {
 	});
 
 	it('waiting for the final status: PUBLISH_COMPLETE, post ids as strings and the post URL', async () => {
+		// Looked up once moderation is over (instant here), so the post id is there at PUBLISH_COMPLETE.
+		sandbox.configure({ postIdDelayMs: 0 });
 		const publishId = await startPhotoPost({ privacyLevel: 'PUBLIC_TO_EVERYONE' });
 		const run = await runTikTok(sandbox, { parameters: { publishId, waitForFinalStatus: true } });
 		const json = run.output![0].json;
@@ -56,6 +58,7 @@ describe('Post: Get Status', () => {
 	});
 
 	it('a video post: video URL; a draft: SEND_TO_USER_INBOX is final', async () => {
+		sandbox.configure({ postIdDelayMs: 0 });
 		const video = await runNode('publish', sandbox, {
 			parameters: { source: 'url', uploadMethod: 'pull', videoUrl: `${sandbox.mediaBaseUrl}v.mp4?bytes=4000`, waitForResult: false },
 		});

@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 
 import { makeMp4, type Sandbox } from '../sandbox';
+import { sandboxCredentials } from '../helpers';
+import { guardNetwork, type NetworkGuard } from '../helpers/network';
 import { initCalls, onlyPublish, resetSandbox, runNode, startTestSandbox } from './fixture';
 
 let sandbox: Sandbox;
@@ -62,22 +64,36 @@ it('an unreachable URL fails with a clear message before init, nothing published
 });
 
 describe('with the real TikTok environment (no sandbox allowance)', () => {
-	const tiktokEnvironment = (sandboxUrl: string) => ({
-		parameters: { source: 'url', uploadMethod: 'auto', videoUrl: sandboxUrl },
-	});
-	it.each([
-		['plain http', 'http://cdn.example.com/v.mp4'],
-		['a loopback address', 'https://127.0.0.1/v.mp4'],
-		['a private address', 'https://192.168.1.10/v.mp4'],
-		['the cloud metadata address', 'https://169.254.169.254/latest/meta-data'],
-		['credentials in the URL', 'https://user:pass@cdn.example.com/v.mp4'],
-		['a relative URL', '/videos/v.mp4'],
-	])('refuses %s before any request', async (_name, videoUrl) => {
-		const run = await runNode('publish', sandbox, {
-			...tiktokEnvironment(videoUrl),
-			credentials: { ...(await import('../helpers')).sandboxCredentials(sandbox), environment: 'tiktok' },
+	// Here TikTok is open.tiktokapis.com, so the sandbox could never see a request: the network guard
+	// records (and blocks) every connection the run attempts instead, wherever it goes.
+	let network: NetworkGuard;
+	beforeEach(() => (network = guardNetwork()));
+	afterEach(() => network.restore());
+
+	const runInTikTokEnvironment = async (videoUrl: string) =>
+		await runNode('publish', sandbox, {
+			parameters: { source: 'url', uploadMethod: 'auto', videoUrl },
+			credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok' },
 		});
+
+	it('the guard sees the requests of a run that is not refused (so an empty list means nothing was sent)', async () => {
+		const run = await runInTikTokEnvironment('https://cdn.example.com/v.mp4');
+		expect(network.attempts.length).toBeGreaterThanOrEqual(1);
+		expect(network.attempts[0]).toMatchObject({ host: 'open.tiktokapis.com', port: 443 });
 		expect(run.error?.message).toBeDefined();
+	});
+
+	it.each([
+		['plain http', 'http://cdn.example.com/v.mp4', /https/],
+		['a loopback address', 'https://127.0.0.1/v.mp4', /local|loopback|private/i],
+		['a private address', 'https://192.168.1.10/v.mp4', /local|private/i],
+		['the cloud metadata address', 'https://169.254.169.254/latest/meta-data', /local|private|link-local|metadata/i],
+		['credentials in the URL', 'https://user:pass@cdn.example.com/v.mp4', /user name|password|credentials/i],
+		['a relative URL', '/videos/v.mp4', /URL/],
+	])('refuses %s before any request', async (_name, videoUrl, reason) => {
+		const run = await runInTikTokEnvironment(videoUrl);
+		expect(run.error?.message).toMatch(reason);
+		expect(network.attempts).toEqual([]);
 		expect(sandbox.log).toHaveLength(0);
 	});
 });

@@ -4,7 +4,7 @@ import { spawn, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startSandbox, makeMp4, writeMp4File, Sandbox } from '../sandbox';
+import { startSandbox, makeMp4, readVideoInfo, writeMp4File, Sandbox } from '../sandbox';
 import { api, authorize, fileUploadInit, putChunk, sha256, tokenRequest, waitForFinal, CLIENT_KEY, CLIENT_SECRET, REDIRECT_URI } from './helpers';
 
 describe('generated MP4 (media helpers)', () => {
@@ -24,6 +24,32 @@ describe('generated MP4 (media helpers)', () => {
 		expect(sha256(makeMp4(10_000, { durationSec: 42 }))).toBe(sha256(mp4));
 		expect(sha256(makeMp4(10_000, { durationSec: 42, seed: 1 }))).not.toBe(sha256(mp4));
 		expect(makeMp4(10_000).readUInt32BE(moov + 32)).toBe(10_000); // default 10 s
+	});
+
+	it('makeMp4: a video track with the picture size (tkhd, avc1) and frame rate (mdhd + stts) read back by the sandbox', () => {
+		const mp4 = makeMp4(50_000, { width: 720, height: 1280, fps: 25, durationSec: 12.5 });
+		expect(readVideoInfo(mp4)).toEqual({ durationSec: 12.5, width: 720, height: 1280, frameRate: 25 });
+		for (const type of ['trak', 'tkhd', 'mdhd', 'hdlr', 'stsd', 'avc1', 'avcC', 'stts', 'stsz', 'stco']) expect(mp4.indexOf(type, 0, 'latin1')).toBeGreaterThan(0);
+		expect(mp4.indexOf('vide', 0, 'latin1')).toBeGreaterThan(0);
+	});
+
+	it('makeMp4: moov at the end (mdat first), MOV (qt brand), a sound track first; exact size, readable from the whole file only', () => {
+		const atEnd = makeMp4(50_000, { moovAtEnd: true, fps: 24 });
+		expect(atEnd.length).toBe(50_000);
+		expect(atEnd.toString('latin1', 36, 40)).toBe('mdat');
+		expect(readVideoInfo(atEnd.subarray(0, 40_000))).toBeNull();
+		expect(readVideoInfo(atEnd)).toMatchObject({ frameRate: 24, width: 1080, height: 1920 });
+		const mov = makeMp4(50_000, { container: 'mov', audio: true, width: 1920, height: 1080 });
+		expect(mov.toString('latin1', 4, 12)).toBe('ftypqt  ');
+		expect(mov.toString('latin1', 24, 28)).toBe('wide');
+		expect(readVideoInfo(mov)).toMatchObject({ width: 1920, height: 1080, frameRate: 30 });
+		expect(mov.indexOf('soun', 0, 'latin1')).toBeLessThan(mov.indexOf('vide', 0, 'latin1'));
+	});
+
+	it('makeMp4 refuses options it cannot write', () => {
+		expect(() => makeMp4(1000, { fps: 0 })).toThrow(/fps/);
+		expect(() => makeMp4(1000, { width: 1.5 })).toThrow(/width/);
+		expect(() => makeMp4(1000, { container: 'avi' as never })).toThrow(/container/);
 	});
 
 	it('writeMp4File streams the same bytes and resolves their sha256', async () => {

@@ -16,7 +16,7 @@ describe('sandbox fault scenarios', () => {
 	afterAll(() => sandbox.close());
 	beforeEach(() => {
 		sandbox.reset();
-		sandbox.configure({ faults: { chunkStatus: null, dropConnection: null, dropAfterAccept: null, stuckProcessing: false, failReason: null, initError: null, statusError: null } });
+		sandbox.configure({ faults: { chunkStatus: null, dropConnection: null, dropAfterAccept: null, stuckProcessing: false, failReason: null, initError: null, statusError: null, rejectMultiChunk: null } });
 		token = sandbox.mintToken().access_token;
 	});
 
@@ -68,6 +68,35 @@ describe('sandbox fault scenarios', () => {
 		expect((await fetchStatus(sandbox, token, publish_id)).json.data).toEqual({ status: 'PROCESSING_UPLOAD', publicaly_available_post_id: [], uploaded_bytes: 1000 });
 		sandbox.configure({ faults: { stuckProcessing: false } });
 		expect((await waitForFinal(sandbox, token, publish_id)).json.data.status).toBe('PUBLISH_COMPLETE');
+	});
+
+	it('rejectMultiChunk (G14): every valid multi-chunk init gets 400 invalid_params "The chunk size is invalid"; one request works', async () => {
+		sandbox.configure({ faults: { rejectMultiChunk: true } });
+		for (const [size, chunk, count] of [[SIZE, MiB5, 2], [50_000_123, 10_000_000, 5], [200_000_000, 64_000_000, 3]]) {
+			const refused = await api(sandbox, token, 'POST', VIDEO_INIT, fileUploadInit(size, chunk, count));
+			expect(refused).toMatchObject({ status: 400, code: 'invalid_params' });
+			expect(refused.json.error.message).toBe('The chunk size is invalid');
+			expect(refused.json.error.log_id).toMatch(/^\d{14}[0-9A-F]+$/);
+		}
+		expect(sandbox.publishes.size).toBe(0);
+		expect(sandbox.options.faults.rejectMultiChunk).toBe(true); // without `times` it stays on
+		const { upload_url, publish_id } = await startUpload(SIZE, SIZE, 1);
+		await uploadAll(upload_url, video, SIZE, 1);
+		expect((await waitForFinal(sandbox, token, publish_id)).json.data.status).toBe('PUBLISH_COMPLETE');
+		expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
+	});
+
+	it('rejectMultiChunk with times: refuses that many multi-chunk inits, then accepts them again', async () => {
+		sandbox.configure({ faults: { rejectMultiChunk: { times: 1 } } });
+		expect((await api(sandbox, token, 'POST', VIDEO_INIT, fileUploadInit(SIZE, MiB5, 2))).code).toBe('invalid_params');
+		expect(sandbox.options.faults.rejectMultiChunk).toBeNull();
+		await startUpload();
+	});
+
+	it('rejectMultiChunk leaves an invalid plan its own message', async () => {
+		sandbox.configure({ faults: { rejectMultiChunk: true } });
+		const res = await api(sandbox, token, 'POST', VIDEO_INIT, fileUploadInit(SIZE, MiB5, 3));
+		expect(res.json.error.message).toMatch(/total_chunk_count must equal floor/);
 	});
 
 	it('failReason: processing ends FAILED with the given reason', async () => {

@@ -150,7 +150,8 @@ describe('sandbox photo posts (content/init + pull)', () => {
 	let media: string;
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ processingMs: 30, rateLimits: { init: 1000, status: 1000 } });
+		// moderation instant: this suite checks the photo rules, post ids are checked elsewhere
+		sandbox = await startSandbox({ processingMs: 30, postIdDelayMs: 0, rateLimits: { init: 1000, status: 1000 } });
 		media = sandbox.mediaBaseUrl;
 	});
 	afterAll(async () => await sandbox.close());

@@ -1,4 +1,4 @@
-import { startSandbox, makeMp4, Sandbox } from '../sandbox';
+import { defaultOptions, startSandbox, makeMp4, Sandbox } from '../sandbox';
 import { api, fileUploadInit, fetchStatus, putChunk, rawPut, sha256, sleep, uploadAll, waitForFinal } from './helpers';
 
 const MiB5 = 5_242_880;
@@ -13,6 +13,7 @@ describe('sandbox chunked upload (FILE_UPLOAD)', () => {
 	afterAll(() => sandbox.close());
 	beforeEach(() => {
 		sandbox.reset();
+		sandbox.configure({ postIdDelayMs: defaultOptions().postIdDelayMs, account: { private: false }, faults: { rejectMultiChunk: null } });
 		token = sandbox.mintToken().access_token;
 	});
 
@@ -151,39 +152,42 @@ describe('sandbox chunked upload (FILE_UPLOAD)', () => {
 		const size = 4000;
 		const video = makeMp4(size);
 
-		it('direct public post -> PUBLISH_COMPLETE with a 19-digit post id as a raw JSON number', async () => {
+		it('moderation is on by default: a public post gets its id only after a delay', () => {
+			expect(defaultOptions().postIdDelayMs).toBeGreaterThanOrEqual(1000);
+		});
+
+		it('direct public post -> PUBLISH_COMPLETE without an id, then after moderation a 19-digit id as a raw JSON number', async () => {
+			sandbox.configure({ postIdDelayMs: 150 });
 			const { upload_url, publish_id } = await initOk(size, size, 1, { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Hello #sandbox' });
 			expect((await fetchStatus(sandbox, token, publish_id)).json.data.status).toBe('PROCESSING_UPLOAD');
 			await uploadAll(upload_url, video, size, 1);
-			const final = await waitForFinal(sandbox, token, publish_id);
-			expect(final.json.data.status).toBe('PUBLISH_COMPLETE');
+			const first = await waitForFinal(sandbox, token, publish_id);
+			expect(first.json.data).toMatchObject({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [], uploaded_bytes: size });
+			await sleep(250);
+			const final = await fetchStatus(sandbox, token, publish_id);
 			const [postId] = sandbox.publishes.get(publish_id)!.postIds;
 			expect(postId).toMatch(/^\d{19}$/);
 			expect(Number(postId) > Number.MAX_SAFE_INTEGER).toBe(true);
 			expect(final.text).toContain(`"publicaly_available_post_id":[${postId}]`);
-			expect(final.json.data.uploaded_bytes).toBe(size);
 			expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
 		});
 
-		it('SELF_ONLY posts complete with an empty id list', async () => {
-			const { upload_url, publish_id } = await initOk(size, size, 1);
+		it.each(['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS'])('%s posts complete and never get an id', async (privacy) => {
+			sandbox.configure({ postIdDelayMs: 30 });
+			const { upload_url, publish_id } = await initOk(size, size, 1, { privacy_level: privacy });
 			await uploadAll(upload_url, video, size, 1);
-			const final = await waitForFinal(sandbox, token, publish_id);
-			expect(final.json.data).toEqual({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [], uploaded_bytes: size });
+			await waitForFinal(sandbox, token, publish_id);
+			await sleep(120);
+			expect((await fetchStatus(sandbox, token, publish_id)).json.data).toEqual({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [], uploaded_bytes: size });
 		});
 
-		it('postIdDelayMs: PUBLISH_COMPLETE first, the id appears later', async () => {
-			sandbox.configure({ postIdDelayMs: 150 });
-			try {
-				const { upload_url, publish_id } = await initOk(size, size, 1, { privacy_level: 'PUBLIC_TO_EVERYONE' });
-				await uploadAll(upload_url, video, size, 1);
-				const first = await waitForFinal(sandbox, token, publish_id);
-				expect(first.json.data).toMatchObject({ status: 'PUBLISH_COMPLETE', publicaly_available_post_id: [] });
-				await sleep(200);
-				expect((await fetchStatus(sandbox, token, publish_id)).text).toMatch(/"publicaly_available_post_id":\[\d{19}\]/);
-			} finally {
-				sandbox.configure({ postIdDelayMs: 0 });
-			}
+		it('followers-only posts (private account) never get an id', async () => {
+			sandbox.configure({ postIdDelayMs: 30, account: { private: true } });
+			const { upload_url, publish_id } = await initOk(size, size, 1, { privacy_level: 'FOLLOWER_OF_CREATOR' });
+			await uploadAll(upload_url, video, size, 1);
+			await waitForFinal(sandbox, token, publish_id);
+			await sleep(120);
+			expect(sandbox.publishes.get(publish_id)!.postIds).toEqual([]);
 		});
 
 		it('inbox upload -> SEND_TO_USER_INBOX', async () => {
@@ -201,6 +205,32 @@ describe('sandbox chunked upload (FILE_UPLOAD)', () => {
 			const good = await initOk(size, size, 1);
 			await uploadAll(good.upload_url, webm, size, 1);
 			expect((await waitForFinal(sandbox, token, good.publish_id)).json.data.status).toBe('PUBLISH_COMPLETE');
+		});
+
+		it.each([
+			['frame rate under 23 fps', { fps: 15 }, 'frame_rate_check_failed'],
+			['frame rate over 60 fps', { fps: 120 }, 'frame_rate_check_failed'],
+			['a side under 360 px', { width: 320, height: 320 }, 'picture_size_check_failed'],
+			['a side over 4096 px', { width: 4100, height: 2160 }, 'picture_size_check_failed'],
+			['frame rate under 23 fps, moov at the end of the file', { fps: 15, moovAtEnd: true }, 'frame_rate_check_failed'],
+			['a side under 360 px in a MOV with its moov at the end', { width: 352, height: 640, container: 'mov', moovAtEnd: true }, 'picture_size_check_failed'],
+		] as const)('%s -> FAILED %s after the upload', async (_name, options, reason) => {
+			const bad = makeMp4(size, options);
+			const { upload_url, publish_id } = await initOk(size, size, 1);
+			await uploadAll(upload_url, bad, size, 1);
+			expect((await waitForFinal(sandbox, token, publish_id)).json.data).toMatchObject({ status: 'FAILED', fail_reason: reason });
+		});
+
+		it.each([
+			['23.976 fps, 360 x 640', { fps: 23.976, width: 360, height: 640 }],
+			['59.94 fps, 4096 x 2160 MOV, moov at the end', { fps: 59.94, width: 4096, height: 2160, container: 'mov', moovAtEnd: true }],
+		] as const)('%s is accepted, and the sandbox records what it read', async (_name, options) => {
+			const { upload_url, publish_id } = await initOk(size, size, 1);
+			await uploadAll(upload_url, makeMp4(size, options), size, 1);
+			expect((await waitForFinal(sandbox, token, publish_id)).json.data.status).toBe('PUBLISH_COMPLETE');
+			const info = sandbox.publishes.get(publish_id)!.videoInfo!;
+			expect(info).toMatchObject({ width: options.width, height: options.height, durationSec: 10 });
+			expect(info.frameRate).toBeCloseTo(options.fps, 2);
 		});
 
 		it('a video longer than max_video_post_duration_sec -> FAILED duration_check_failed', async () => {

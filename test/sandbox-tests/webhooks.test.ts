@@ -52,7 +52,8 @@ describe('sandbox webhook deliveries', () => {
 	let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 	beforeAll(async () => {
-		sandbox = await startSandbox({ processingMs: 20, rateLimits: { init: 1000, creatorInfo: 1000, status: 1000 } });
+		// moderation instant: the post id (publicly_available) follows PUBLISH_COMPLETE at once
+		sandbox = await startSandbox({ processingMs: 20, postIdDelayMs: 0, rateLimits: { init: 1000, creatorInfo: 1000, status: 1000 } });
 	});
 	afterAll(() => sandbox.close());
 	beforeEach(async () => {

@@ -134,7 +134,13 @@ const answer = (ctx, problem) => apiError(ctx, problem.status, problem.code, pro
 /** source_info of a video: either a chunk plan or a verified URL. Returns a problem or null. */
 function checkVideoSource(state, sourceInfo) {
 	if (!sourceInfo || typeof sourceInfo !== 'object') return { status: 400, code: 'invalid_param', message: 'source_info is required' };
-	if (sourceInfo.source === 'FILE_UPLOAD') return rules.checkChunkPlan(sourceInfo);
+	if (sourceInfo.source === 'FILE_UPLOAD') {
+		const problem = rules.checkChunkPlan(sourceInfo);
+		if (problem) return problem;
+		// G14: TikTok has refused every valid multi-chunk plan this way while single-request uploads worked.
+		if (sourceInfo.total_chunk_count > 1 && takeFault(state.options, 'rejectMultiChunk')) return { status: 400, code: 'invalid_params', message: 'The chunk size is invalid' };
+		return null;
+	}
 	if (sourceInfo.source === 'PULL_FROM_URL') return rules.checkPullUrl(sourceInfo.video_url, state.options, state.baseUrl);
 	return { status: 400, code: 'invalid_param', message: 'source_info.source must be FILE_UPLOAD or PULL_FROM_URL' };
 }

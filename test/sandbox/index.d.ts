@@ -46,6 +46,7 @@ export interface SandboxOptions {
 	rateLimits?: Partial<{ windowMs: number; init: number; creatorInfo: number; status: number }>;
 	uploadUrlTtlMs?: number;
 	processingMs?: number;
+	/** moderation: a PUBLIC_TO_EVERYONE post's id appears this long after PUBLISH_COMPLETE (default 5000); never for other privacy levels */
 	postIdDelayMs?: number;
 	/** keep assembled uploads/pulls on disk (publishes[...].filePath) */
 	keepFiles?: boolean;
@@ -70,6 +71,8 @@ export interface SandboxOptions {
 		initError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		statusError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		pullFails: boolean;
+		/** G14: every init whose valid plan has more than one chunk answers 400 invalid_params "The chunk size is invalid" */
+		rejectMultiChunk: boolean | CountedFault | null;
 		/** a copy signed with the wrong key goes out before the real delivery */
 		webhookBadSignature: boolean | CountedFault | null;
 		/** a correctly signed copy with t = now - ageSec (default 600) goes out before the real delivery */
@@ -197,6 +200,8 @@ export interface PublishRecord {
 	sha256: string | null;
 	chunks: Array<{ index: number; start: number; end: number; length: number; at: string }>;
 	postIds: string[];
+	/** what TikTok's checks read from the received video's moov box (start or end of the file); null when unreadable */
+	videoInfo?: VideoInfo | null;
 	/** photos: what was pulled, and what TikTok's checks read (format, pixels) */
 	images?: Array<{ url: string; bytes: number; sha256: string; format?: string | null; width?: number | null; height?: number | null }>;
 	filePath?: string;
@@ -234,11 +239,32 @@ export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
 export function defaultOptions(): Required<SandboxOptions>;
 
 export interface Mp4Options {
-	/** mvhd duration, default 10 */
+	/** mvhd/tkhd duration in seconds, default 10 */
 	durationSec?: number;
-	/** payload seed: same (bytes, durationSec, seed) = same bytes */
+	/** picture size in tkhd, the avc1 sample entry and the H.264 SPS; default 1080 x 1920 (even sizes) */
+	width?: number;
+	height?: number;
+	/** frame rate (mdhd timescale fps x 1000, stts frames of 1000 ticks, and the SPS timing), default 30 */
+	fps?: number;
+	/** 'mov' writes a QuickTime file (ftyp 'qt  ' + wide); default 'mp4' */
+	container?: 'mp4' | 'mov';
+	/** moov after mdat (what most cameras write) instead of first ("fast start") */
+	moovAtEnd?: boolean;
+	/** add a sound track before the video track */
+	audio?: boolean;
+	/** payload seed: same (bytes, options, seed) = same bytes */
 	seed?: number | string;
 }
+export interface VideoInfo {
+	durationSec: number | null;
+	width: number | null;
+	height: number | null;
+	frameRate: number | null;
+}
+/** The sandbox's own reading of a buffer that holds a moov box (null when there is none). */
+export function readVideoInfo(buffer: Buffer): VideoInfo | null;
+/** The same from a file on disk, wherever its moov box is. */
+export function readVideoInfoFromFile(path: string): VideoInfo | null;
 export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;

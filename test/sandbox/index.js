@@ -136,6 +136,8 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	readVideoInfo: media.readVideoInfo,
+	readVideoInfoFromFile: media.readVideoInfoFromFile,
 	makeImage: images.makeImage,
 	inspectImage: images.inspectImage,
 	defaultOptions: require('./state').defaultOptions,

@@ -3,11 +3,19 @@
  * A publish from init to its final status:
  *   FILE_UPLOAD:   PROCESSING_UPLOAD   until all chunks are in, then processingMs
  *   PULL_FROM_URL: PROCESSING_DOWNLOAD until downloaded,          then processingMs
- * then FAILED (format, duration, injected reason) or PUBLISH_COMPLETE (direct) / SEND_TO_USER_INBOX (inbox).
+ * then FAILED (format, duration, frame rate, picture size, injected reason) or PUBLISH_COMPLETE (direct) /
+ * SEND_TO_USER_INBOX (inbox). Moderation comes after PUBLISH_COMPLETE: a public post gets its post id
+ * postIdDelayMs later; other privacy levels never get one (tiktok-api.md §5).
  */
 const { nextBigId, schedule, releaseFile } = require('./state');
-const { detectVideoFormat, readMp4DurationSec } = require('./media');
+const { detectVideoFormat, readVideoInfo, readVideoInfoFromFile } = require('./media');
 const { inspectImage, photoFailReason } = require('./images');
+
+// TikTok's media requirements (tiktok-api.md §6), checked on what it received.
+const MIN_FPS = 23;
+const MAX_FPS = 60;
+const MIN_SIDE = 360;
+const MAX_SIDE = 4096;
 
 // Each record's sandbox state, so setFinal (called with the record only) can announce the change
 // on state.events ('publish'), which webhooks.js turns into TikTok webhook deliveries.
@@ -59,25 +67,29 @@ function setFinal(record, status, failReason = null) {
 }
 
 /**
- * TikTok's checks on what it received and the scenario's outcome. Videos: container and duration.
- * Photos: JPEG or WebP, short side at most 1080 px; one bad photo fails the whole post, and the
- * fail_reason does not say which (G10).
+ * TikTok's checks on what it received and the scenario's outcome. Videos: container, then duration,
+ * frame rate and picture size from its moov box, wherever it is in the file. Photos: JPEG or WebP,
+ * short side at most 1080 px; one bad photo fails the whole post, and the fail_reason does not say
+ * which (G10).
  */
-function decide(state, record, { head, photos, pullFailed }) {
+function decide(state, record, { head, info, photos, pullFailed }) {
 	const { faults, creator } = state.options;
 	if (pullFailed) return ['FAILED', record.mediaType === 'PHOTO' ? 'photo_pull_failed' : 'video_pull_failed'];
 	if (record.mediaType === 'PHOTO') {
 		for (const [index, photo] of (photos || []).entries()) {
-			const info = inspectImage(photo.head);
-			Object.assign(record.images[index], { format: info.format, width: info.width, height: info.height });
+			const image = inspectImage(photo.head);
+			Object.assign(record.images[index], { format: image.format, width: image.width, height: image.height });
 		}
 		const reason = (photos || []).map((photo) => photoFailReason(photo.head, photo.bytes)).find(Boolean);
 		if (reason) return ['FAILED', reason];
 	}
 	if (record.mediaType === 'VIDEO') {
 		if (!detectVideoFormat(head)) return ['FAILED', 'file_format_check_failed'];
-		const duration = readMp4DurationSec(head);
-		if (duration !== null && duration > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
+		if (info?.durationSec != null && info.durationSec > creator.maxVideoPostDurationSec) return ['FAILED', 'duration_check_failed'];
+		// a small tolerance: 59.94 and 23.976 fps are fine, as are rounding errors of the frame durations
+		if (info?.frameRate != null && (info.frameRate < MIN_FPS - 0.05 || info.frameRate > MAX_FPS + 0.05)) return ['FAILED', 'frame_rate_check_failed'];
+		const sides = [info?.width, info?.height].filter((n) => n != null);
+		if (sides.some((n) => n < MIN_SIDE || n > MAX_SIDE)) return ['FAILED', 'picture_size_check_failed'];
 	}
 	if (faults.failReason) return ['FAILED', faults.failReason];
 	return [record.mode === 'direct' ? 'PUBLISH_COMPLETE' : 'SEND_TO_USER_INBOX', null];
@@ -87,6 +99,11 @@ function decide(state, record, { head, photos, pullFailed }) {
 function transferComplete(state, record, outcome) {
 	if (record.status === 'FAILED') return releaseFile(state, outcome.filePath);
 	if (outcome.sha256) record.sha256 = outcome.sha256;
+	// Read before the file goes: the moov box may be at the end, where `head` does not reach.
+	if (record.mediaType === 'VIDEO') {
+		outcome.info = (outcome.filePath && readVideoInfoFromFile(outcome.filePath)) || (outcome.head && readVideoInfo(outcome.head)) || null;
+		record.videoInfo = outcome.info;
+	}
 	const keep = !!(outcome.filePath && state.options.keepFiles);
 	if (keep) record.filePath = outcome.filePath;
 	releaseFile(state, outcome.filePath, keep);
@@ -101,10 +118,13 @@ function transferComplete(state, record, outcome) {
 	schedule(state, state.options.processingMs, finish);
 }
 
-/** Public posts get an id after moderation (postIdDelayMs); SELF_ONLY posts are never publicly available. */
+/**
+ * Moderation: only a public post (PUBLIC_TO_EVERYONE) becomes publicly available, and only
+ * postIdDelayMs after PUBLISH_COMPLETE; Only me, friends and followers posts never get an id.
+ */
 function addPostIds(state, record) {
 	const privacy = record.initBody?.post_info?.privacy_level;
-	if (record.mode !== 'direct' || privacy === 'SELF_ONLY') return;
+	if (record.mode !== 'direct' || privacy !== 'PUBLIC_TO_EVERYONE') return;
 	const add = () => {
 		const postId = nextBigId();
 		record.postIds.push(postId);

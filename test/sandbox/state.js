@@ -38,7 +38,8 @@ function defaultOptions() {
 		rateLimits: { windowMs: 60000, init: 6, creatorInfo: 20, status: 30 },
 		uploadUrlTtlMs: 3600000,
 		processingMs: 300,
-		postIdDelayMs: 0,
+		// Moderation: a public post's id appears this long after PUBLISH_COMPLETE (never for other privacy levels).
+		postIdDelayMs: 5000,
 		// Keep assembled uploads/pulls on disk (path in publishes[...].filePath) instead of deleting them.
 		keepFiles: false,
 		// TikTok webhook deliveries (webhooks.js): none until `url` is set. `clientSecret` null = the
@@ -54,6 +55,7 @@ function defaultOptions() {
 			initError: null,
 			statusError: null,
 			pullFails: false,
+			rejectMultiChunk: null,
 			// webhooks.js: a forged copy before the real delivery, a stale-signed copy before it, a second real delivery after it
 			webhookBadSignature: null,
 			webhookStaleTimestamp: null,

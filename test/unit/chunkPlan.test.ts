@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 
 import {
+	AUTO_CHUNK_SIZE,
+	AUTO_SINGLE_REQUEST_MAX,
 	DEFAULT_CHUNK_SIZE,
 	MAX_CHUNK_COUNT,
 	MAX_CHUNK_SIZE,
@@ -10,6 +12,7 @@ import {
 	chunkSizeFromMegabytes,
 	largestChunkLength,
 	planChunks,
+	singleRequestPlan,
 	type ChunkPlan,
 } from '../../nodes/TikTok/core/chunkPlan';
 
@@ -64,9 +67,53 @@ describe('planChunks', () => {
 		expect(plan.chunks[1]).toMatchObject({ start: 10_000_000, end: 24_999_999 });
 	});
 
-	it('uses the default chunk size of 10,000,000', () => {
+	it('Auto (no chunk size): one request up to 64,000,000 bytes', () => {
+		expect(AUTO_SINGLE_REQUEST_MAX).toBe(64_000_000);
+		for (const size of [1, 5_242_879, 25_000_000, 30_000_000, 63_999_999, 64_000_000]) {
+			const plan = planChunks(size);
+			expect({ size, count: plan.totalChunkCount, chunkSize: plan.chunkSize }).toEqual({ size, count: 1, chunkSize: size });
+			checkInvariants(plan, size);
+		}
+	});
+
+	it('Auto: chunks of 32,000,000 bytes above 64,000,000, so every request stays under 64,000,000', () => {
+		expect(AUTO_CHUNK_SIZE).toBe(32_000_000);
+		expect(planChunks(64_000_001)).toEqual(planChunks(64_000_001, 32_000_000));
+		expect(planChunks(64_000_001).chunks.map((c) => c.length)).toEqual([32_000_000, 32_000_001]);
+		const gib = planChunks(1_073_741_824);
+		expect(gib).toMatchObject({ chunkSize: 32_000_000, totalChunkCount: 33 });
+		expect(largestChunkLength(gib)).toBe(49_741_824);
+		expect(largestChunkLength(planChunks(4_000_000_000))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
+		expect(largestChunkLength(planChunks(127_999_999))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
+	});
+
+	it('the Chunk Size option defaults to 10,000,000 bytes when added', () => {
 		expect(DEFAULT_CHUNK_SIZE).toBe(10_000_000);
-		expect(planChunks(25_000_000)).toEqual(planChunks(25_000_000, 10_000_000));
+	});
+
+	it('a chosen chunk size still splits a video Auto would send in one request', () => {
+		expect(planChunks(25_000_000, 10_000_000).totalChunkCount).toBe(2);
+	});
+
+	it('Auto plans follow every TikTok rule for any size (property)', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 1, max: MAX_VIDEO_SIZE }), (size) => {
+				const plan = planChunks(size);
+				return (
+					violations(plan, size).length === 0 &&
+					(plan.totalChunkCount === 1) === (size <= AUTO_SINGLE_REQUEST_MAX) &&
+					largestChunkLength(plan) <= AUTO_SINGLE_REQUEST_MAX
+				);
+			}),
+			{ numRuns: 300 },
+		);
+	});
+
+	it('singleRequestPlan: the one-request plan of a video up to 64,000,000 bytes, else undefined', () => {
+		expect(singleRequestPlan(30_000_000)).toEqual(planChunks(30_000_000));
+		expect(singleRequestPlan(64_000_000)?.totalChunkCount).toBe(1);
+		expect(singleRequestPlan(64_000_001)).toBeUndefined();
+		expect(singleRequestPlan(0)).toBeUndefined();
 	});
 
 	it('sends a file under 5 MiB as one chunk', () => {

@@ -2,6 +2,7 @@
 import {
 	acquirePacingSlot,
 	computePacingDelay,
+	holdAfterRateLimit,
 	pacingLimit,
 	pacingMarginMs,
 	pacingWindowMs,
@@ -106,5 +107,39 @@ describe('acquirePacingSlot', () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 50);
 		await expect(acquirePacingSlot('c', 'init', controller.signal)).rejects.toBeDefined();
+	});
+
+	it('after a 429, holds every call of that kind for that credential until the backoff is over', async () => {
+		setPacingWindowForTests(5000);
+		holdAfterRateLimit('d', 'init', 300);
+		const started = Date.now();
+		(await acquirePacingSlot('d', 'init')).done();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+	});
+
+	it('a hold concerns only its credential and kind, and never unpaced calls', async () => {
+		setPacingWindowForTests(5000);
+		holdAfterRateLimit('e', 'init', 10_000);
+		holdAfterRateLimit('e', 'other', 10_000);
+		const controller = new AbortController();
+		const held = acquirePacingSlot('e', 'init', controller.signal);
+		let settled = false;
+		void held.then(() => (settled = true), () => (settled = true));
+		(await acquirePacingSlot('f', 'init')).done();
+		(await acquirePacingSlot('e', 'status')).done();
+		(await acquirePacingSlot('e', 'other')).done();
+		expect(settled).toBe(false);
+		controller.abort();
+		await expect(held).rejects.toBeDefined();
+	});
+
+	it('resetPacing clears holds', async () => {
+		setPacingWindowForTests(5000);
+		holdAfterRateLimit('g', 'status', 10_000);
+		resetPacing();
+		const controller = new AbortController();
+		const timer = setTimeout(() => controller.abort(), 2000);
+		(await acquirePacingSlot('g', 'status', controller.signal)).done();
+		clearTimeout(timer);
 	});
 });

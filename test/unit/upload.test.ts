@@ -28,6 +28,8 @@ interface Faults {
 	drop?: { index: number; afterBytes: number; times: number };
 	dropAfterAccept?: { index: number; times: number };
 	holdIndex?: number; // never answer this chunk
+	/** answer 400 invalid_params to this chunk (after reading its body); `echoUrl` puts the request URL in the message */
+	badRequest?: { index: number; echoUrl?: boolean };
 	onChunkStart?: (index: number) => void;
 }
 
@@ -99,6 +101,12 @@ async function startFakeUpload(chunkSize: number, faults: Faults = {}): Promise<
 		if (first !== state.received) {
 			req.resume();
 			return answer(res, 416);
+		}
+		if (faults.badRequest?.index === index) {
+			const echo = faults.badRequest.echoUrl ? ` for PUT ${req.url}` : '';
+			req.resume();
+			req.on('end', () => answer(res, 400, JSON.stringify({ error: { code: 'invalid_params', message: `The chunk does not match the upload task${echo}` } })));
+			return;
 		}
 		if (faults.holdIndex === index) {
 			req.resume();
@@ -360,18 +368,25 @@ describe('uploadChunks against a fake upload endpoint (real n8n-core httpRequest
 	it('reports a 400 with the body message and without the upload token', async () => {
 		const video = videoBytes(6_000_000);
 		const plan = planChunks(video.length);
-		const server = await fake(plan.chunkSize);
-		// a wrong upload URL path (without the token) -> 404 from the fake; use a bad token variant for 400
-		const e = await expectUploadError(
-			uploadChunks(makeCtx(), {
-				uploadUrl: server.url.replace(SECRET, 'wrong'),
-				source: await memorySource(video),
-				plan,
-						uploadUrlIssuedAt: Date.now(),
-			}),
-		);
-		expect(e.status).toBe(404);
-		expect(e.message).toMatch(/not_found: no upload task/);
+		const server = await fake(plan.chunkSize, { badRequest: { index: 0 } });
+		const e = await expectUploadError(upload(server, await memorySource(video), plan));
+		expect(server.statuses).toEqual([400]);
+		expect(e.status).toBe(400);
+		expect(e.retryable).toBe(false);
+		expect(e.message).toMatch(/^TikTok rejected chunk 1 of 1 \(HTTP 400: invalid_params: The chunk does not match the upload task\)/);
+		expect(e.message).not.toContain(SECRET);
+		expect(e.message).not.toContain('upload_token');
+	});
+
+	it('keeps the upload token out of the error even when the server quotes the request URL', async () => {
+		const video = videoBytes(6_000_000);
+		const plan = planChunks(video.length);
+		const server = await fake(plan.chunkSize, { badRequest: { index: 0, echoUrl: true } });
+		const e = await expectUploadError(upload(server, await memorySource(video), plan));
+		expect(e.status).toBe(400);
+		expect(e.message).toMatch(/The chunk does not match the upload task for PUT \/upload\/\?upload_token=\[redacted\]/);
+		expect(e.message).not.toContain(SECRET);
+		expect(JSON.stringify({ ...e, message: e.message })).not.toContain(SECRET);
 	});
 
 	it('errors on 416 when the server is behind (cannot go back)', async () => {

@@ -11,7 +11,19 @@ export const MIN_CHUNK_SIZE = 5_242_880;
 export const MAX_CHUNK_SIZE = 64_000_000;
 /** The last chunk may absorb the remainder up to this many bytes. */
 export const MAX_LAST_CHUNK_SIZE = 128_000_000;
-/** Default chunk size: 10,000,000 bytes. */
+/**
+ * Auto plan: videos up to this size go in ONE request (TikTok allows a single chunk up to 64 MB, and
+ * single-request uploads kept working while TikTok refused multi-chunk ones, G14). The node then
+ * holds up to this many bytes in memory for the request.
+ */
+export const AUTO_SINGLE_REQUEST_MAX = MAX_CHUNK_SIZE;
+/**
+ * Auto plan for larger videos: chunks of 32,000,000 bytes, so every request of the Auto plan, the last
+ * one included (it takes the remainder, under twice the chunk size), stays under 64,000,000 bytes,
+ * the same memory ceiling as a single request, with few requests.
+ */
+export const AUTO_CHUNK_SIZE = 32_000_000;
+/** The Chunk Size option's default value when the user adds it: 10,000,000 bytes. */
 export const DEFAULT_CHUNK_SIZE = 10_000_000;
 /** Largest video TikTok accepts: 4 GB. */
 export const MAX_VIDEO_SIZE = 4_000_000_000;
@@ -57,11 +69,16 @@ export function chunkSizeFromMegabytes(mb: number): number {
 /**
  * Plans the chunks TikTok expects for a video of `videoSize` bytes.
  *
+ * - Auto (no `preferredChunkSize`): size <= 64,000,000 -> one request; larger -> chunks of 32,000,000
+ *   (every request under 64,000,000 bytes).
  * - size <= preferred chunk size (or < 5 MiB): one chunk, chunkSize = size.
  * - otherwise count = floor(size / chunkSize) and the last chunk takes the remainder;
  *   if that gives one chunk: size <= 64,000,000 -> a single chunk, else two chunks of floor(size / 2).
  */
-export function planChunks(videoSize: number, preferredChunkSize: number = DEFAULT_CHUNK_SIZE): ChunkPlan {
+export function planChunks(videoSize: number, preferredChunkSize?: number): ChunkPlan {
+	if (preferredChunkSize === undefined) {
+		preferredChunkSize = videoSize <= AUTO_SINGLE_REQUEST_MAX ? MAX_CHUNK_SIZE : AUTO_CHUNK_SIZE;
+	}
 	if (typeof videoSize !== 'number' || !Number.isSafeInteger(videoSize) || videoSize <= 0) {
 		throw new Error(
 			`The video size must be a whole number of bytes greater than 0, got "${String(videoSize)}"`,
@@ -115,6 +132,11 @@ export function planChunks(videoSize: number, preferredChunkSize: number = DEFAU
 		);
 	}
 	return { videoSize, chunkSize, totalChunkCount: count, chunks };
+}
+
+/** The one-request plan of a video that fits in one request (<= 64,000,000 bytes); undefined when it does not. */
+export function singleRequestPlan(videoSize: number): ChunkPlan | undefined {
+	return videoSize > 0 && videoSize <= AUTO_SINGLE_REQUEST_MAX ? single(videoSize) : undefined;
 }
 
 function single(videoSize: number): ChunkPlan {

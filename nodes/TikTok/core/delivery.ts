@@ -4,21 +4,22 @@
  * refused pull of an unverified domain falls back to a download on Auto; an upload URL refused
  * before any byte was accepted gets one fresh init (nothing can have been posted).
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { openBinarySource } from './binarySource';
-import { planChunks, type ChunkPlan } from './chunkPlan';
+import { planChunks, singleRequestPlan, type ChunkPlan } from './chunkPlan';
 import type { CreatorInfo } from './creator';
 import { openDownloadSource } from './download';
 import { isCustomEnvironment, type ExecutionCache } from './executionCache';
+import { formatBytes } from './http';
 import { initFileUpload, initPullFromUrl, type FileUploadInit } from './init';
-import { readMp4DurationSeconds } from './mp4';
-import { asNodeError } from './nodeError';
+import { readMp4Header } from './mp4';
+import { asNodeError, operationError } from './nodeError';
 import type { VideoPostRequest } from './parameters';
-import { durationProblem } from './postRules';
 import { isTikTokErrorCode } from './transport';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
 import { assertDownloadableUrl, assertPullableUrl } from './urlSafety';
+import { checkVideoHeader, type VideoChecksReport } from './videoChecks';
 import type { VideoSource } from './videoSource';
 
 /** The `uploadMethod` output field. */
@@ -39,7 +40,17 @@ export interface Delivered {
 	publishId: string;
 	method: UploadMethodUsed;
 	transfer: { bytesSent: number; chunksSent: number };
+	/** What the node checked in the video's header before init (the `videoChecks` output field). */
+	videoChecks: VideoChecksReport;
+	/** Sentences for the output's `note` about how the video was sent. */
+	notes: string[];
 }
+
+/** TikTok pulled the URL itself: the node never saw the bytes. */
+const PULLED_CHECKS: VideoChecksReport = {
+	checked: false,
+	note: "TikTok downloaded the video from its URL itself, so the node did not read it: TikTok checks its duration, frame rate and picture size after the download and fails the post if one is out of range (360-4096 px on each side, 23-60 fps, the account's maximum duration).",
+};
 
 /**
  * Decides how the video will reach TikTok. URL checks (http, user:pass@, private and loopback
@@ -117,7 +128,7 @@ export async function deliverVideo(
 	}
 	try {
 		const { publishId } = await initPullFromUrl(ctx, itemIndex, request, delivery.url);
-		return { publishId, method: 'pull_from_url', transfer: { bytesSent: 0, chunksSent: 0 } };
+		return { publishId, method: 'pull_from_url', transfer: { bytesSent: 0, chunksSent: 0 }, videoChecks: PULLED_CHECKS, notes: [] };
 	} catch (error) {
 		if (!delivery.fallbackToDownload || !isTikTokErrorCode(error, 'url_ownership_unverified')) {
 			throw asNodeError(ctx.getNode(), error, itemIndex);
@@ -141,19 +152,24 @@ async function uploadFile(
 ): Promise<Omit<Delivered, 'method'>> {
 	const node = ctx.getNode();
 	for (let attempt = 1; ; attempt++) {
-		const source = await openChecked(ctx, itemIndex, open, creator);
+		const { source, checks } = await openChecked(ctx, itemIndex, open, creator);
 		let init: FileUploadInit | undefined;
 		try {
-			const plan = planFor(ctx, itemIndex, source, request);
-			init = await initFileUpload(ctx, itemIndex, request, plan);
+			const started = await initUpload(ctx, itemIndex, request, planFor(ctx, itemIndex, source, request));
+			init = started.init;
 			const transfer = await uploadChunks(ctx, {
 				uploadUrl: init.uploadUrl,
 				source,
-				plan,
+				plan: started.plan,
 				signal: ctx.getExecutionCancelSignal?.(),
 				uploadUrlIssuedAt: init.issuedAt,
 			});
-			return { publishId: init.publishId, transfer: { bytesSent: transfer.bytesSent, chunksSent: transfer.chunksSent } };
+			return {
+				publishId: init.publishId,
+				transfer: { bytesSent: transfer.bytesSent, chunksSent: transfer.chunksSent },
+				videoChecks: checks,
+				notes: started.notes,
+			};
 		} catch (error) {
 			if (error instanceof UploadCancelledError) {
 				throw new NodeOperationError(node, 'The execution was cancelled during the upload.', {
@@ -163,7 +179,7 @@ async function uploadFile(
 			}
 			if (error instanceof UploadError) {
 				if (error.status === 403 && error.bytesAccepted === 0 && attempt === 1) continue;
-				throw new NodeOperationError(
+				throw operationError(
 					node,
 					`The upload to TikTok stopped at chunk ${error.chunkIndex + 1} after ${error.bytesAccepted} of ${source.size} bytes were accepted: ${error.message}`,
 					{
@@ -179,31 +195,98 @@ async function uploadFile(
 	}
 }
 
-/** Opens the source; refuses (before init) what cannot be read or is too long for the creator. */
+/**
+ * Inits the upload of `plan`. TikTok has been seen refusing every multi-chunk init with
+ * invalid_params "The chunk size is invalid" while single-request uploads worked (G14): then a video
+ * that fits one request (<= 64,000,000 bytes) is initialised once more as one request. That is safe:
+ * a refused init creates no upload task and no byte was sent. A larger video cannot go in one request,
+ * so the error says plainly what happened and what the user can do.
+ */
+async function initUpload(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: VideoPostRequest,
+	plan: ChunkPlan,
+): Promise<{ init: FileUploadInit; plan: ChunkPlan; notes: string[] }> {
+	try {
+		return { init: await initFileUpload(ctx, itemIndex, request, plan), plan, notes: [] };
+	} catch (error) {
+		if (plan.totalChunkCount === 1 || !isChunkedUploadRefusal(error)) throw asNodeError(ctx.getNode(), error, itemIndex);
+		const single = singleRequestPlan(plan.videoSize);
+		if (!single) throw chunkedUploadRefusedError(ctx, itemIndex, plan, error as NodeApiError);
+		return {
+			init: await initFileUpload(ctx, itemIndex, request, single),
+			plan: single,
+			notes: [
+				`TikTok refused the upload in ${plan.totalChunkCount} chunks ("The chunk size is invalid", a known TikTok-side problem), so the node sent the video in one request instead.`,
+			],
+		};
+	}
+}
+
+/** invalid_params "The chunk size is invalid" from an init (G14). */
+function isChunkedUploadRefusal(error: unknown): boolean {
+	if (!isTikTokErrorCode(error, 'invalid_params') && !isTikTokErrorCode(error, 'invalid_param')) return false;
+	const tiktokMessage = (error as NodeApiError).errorResponse?.message;
+	return typeof tiktokMessage === 'string' && /chunk size is invalid/i.test(tiktokMessage);
+}
+
+function chunkedUploadRefusedError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	plan: ChunkPlan,
+	refusal: NodeApiError,
+): NodeOperationError {
+	const megabytes = Math.round(plan.videoSize / 100_000) / 10;
+	const logId = refusal.context?.logId;
+	const error = operationError(
+		ctx.getNode(),
+		`TikTok refused the chunked upload of this ${megabytes} MB video ("The chunk size is invalid") [invalid_params]`,
+		{
+			itemIndex,
+			description:
+				`The node's plan follows TikTok's rules (${plan.totalChunkCount} chunks of ${formatBytes(plan.chunkSize)}), and nothing was uploaded. ` +
+				'TikTok has been seen refusing every upload in several chunks this way while uploads in one request work; it is reported as a TikTok-side problem, not a setting of yours. ' +
+				'What you can do: send a video of at most 64 MB (it goes in one request), or give the node an https URL with Upload Method "TikTok Pulls the URL" from a domain or URL prefix verified in your TikTok app (TikTok downloads it, no chunks), or try again later.' +
+				(logId ? ` (TikTok log_id: ${String(logId)})` : ''),
+		},
+	);
+	error.context.tiktokCode = 'invalid_params';
+	error.context.logId = logId ?? null;
+	return error;
+}
+
+/**
+ * Opens the source and refuses, before init, what cannot be read or what TikTok would fail after the
+ * upload: a picture size, frame rate or duration out of range, read from the MP4/MOV header.
+ */
 async function openChecked(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	open: () => Promise<VideoSource>,
 	creator: CreatorInfo | undefined,
-): Promise<VideoSource> {
+): Promise<{ source: VideoSource; checks: VideoChecksReport }> {
 	let source: VideoSource;
 	try {
 		source = await open();
 	} catch (error) {
 		if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error, itemIndex);
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
+		// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline
+		throw operationError(ctx.getNode(), (error as Error).message, {
 			itemIndex,
 			description: 'Nothing was sent to TikTok.',
 		});
 	}
-	if (creator && source.contentType === 'video/mp4') {
-		const problem = durationProblem(readMp4DurationSeconds(await source.head()), creator);
-		if (problem) {
-			source.close();
-			throw new NodeOperationError(ctx.getNode(), problem, { itemIndex, description: 'Nothing was sent to TikTok.' });
-		}
+	const header = source.contentType === 'video/webm' ? undefined : readMp4Header(await source.head());
+	const { problems, report } = checkVideoHeader(header, source.contentType, creator);
+	if (problems.length) {
+		source.close();
+		throw operationError(ctx.getNode(), problems[0], {
+			itemIndex,
+			description: [...problems.slice(1), 'Nothing was sent to TikTok.'].join(' '),
+		});
 	}
-	return source;
+	return { source, checks: report };
 }
 
 function planFor(

@@ -4,8 +4,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { CreatorInfo } from './creator';
 import type { Delivered } from './delivery';
 import type { VideoPostRequest } from './parameters';
+import { noPostIdNote } from './postIdWait';
 import { postUrlFor } from './postUrls';
-import type { WaitResult } from './publishStatus';
+import type { PostIdWait, WaitResult } from './publishStatus';
 
 export interface PostOutcome extends Delivered {
 	/** TikTok's final (or last) status; undefined when the node did not wait. */
@@ -14,6 +15,8 @@ export interface PostOutcome extends Delivered {
 	creator?: CreatorInfo;
 	/** Date.now() when the item started. */
 	startedAt: number;
+	/** Direct Post, public: what waiting for the post id after PUBLISH_COMPLETE gave. */
+	postIdWait?: PostIdWait;
 }
 
 export function buildOutputItem(
@@ -39,13 +42,26 @@ export function buildOutputItem(
 		json.postIds = result.postIds;
 		json.postUrl = postUrlFor(result.postIds[0], 'video', creator?.username);
 	}
+	json.videoChecks = { ...outcome.videoChecks };
+	const notes = [...outcome.notes];
 	if (result?.timedOut) {
-		json.note =
-			'TikTok had not reported a final status when the timeout ran out. The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.';
+		notes.push(
+			'TikTok had not reported a final status when the timeout ran out. The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.',
+		);
 	} else if (request.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
-		json.note =
-			'The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.';
+		notes.push('The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.');
+	} else if (request.mode === 'direct' && result?.status === 'PUBLISH_COMPLETE' && !result.postIds.length) {
+		notes.push(
+			noPostIdNote({
+				media: 'video',
+				privacyLevel: request.post.privacyLevel,
+				postIdWaitMs: request.postIdWaitMs,
+				publishId: outcome.publishId,
+				postIdWait: outcome.postIdWait,
+			}),
+		);
 	}
+	if (notes.length) json.note = notes.join(' ');
 
 	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
 	if (request.keepVideo && request.source === 'binary') {

@@ -29,11 +29,13 @@ let testWindowMs: number | undefined;
 export function setPacingWindowForTests(ms: number | undefined): void {
 	testWindowMs = ms === undefined ? undefined : Math.max(1, Math.floor(ms));
 	slots.clear();
+	holds.clear();
 }
 
 /** Forget all recorded calls (tests). */
 export function resetPacing(): void {
 	slots.clear();
+	holds.clear();
 }
 
 /** Current window length in ms (60 000, or the test window). */
@@ -83,6 +85,12 @@ interface Slot {
 }
 
 const slots = new Map<string, Slot[]>();
+/**
+ * After a 429, no call of that kind leaves this process for that credential until the backoff is over:
+ * TikTok counts calls this process cannot see (another n8n worker, another app on the same account),
+ * so the window is fuller than the local record says, and every queued call would get a 429 too.
+ */
+const holds = new Map<string, number>();
 
 function slotTimes(list: Slot[], now: number): number[] {
 	return list.map((s) => s.doneAt ?? now);
@@ -116,7 +124,8 @@ export async function acquirePacingSlot(
 		const now = Date.now();
 		const list = prune(slots.get(mapKey) ?? [], now, windowMs + margin);
 		slots.set(mapKey, list);
-		const delay = computePacingDelay(slotTimes(list, now), now, LIMITS[kind], windowMs, margin);
+		const held = (holds.get(mapKey) ?? 0) - now;
+		const delay = Math.max(held, computePacingDelay(slotTimes(list, now), now, LIMITS[kind], windowMs, margin));
 		if (delay <= 0) {
 			const slot: Slot = { sentAt: now };
 			list.push(slot);
@@ -128,6 +137,16 @@ export async function acquirePacingSlot(
 		}
 		await sleep(delay, abortSignal);
 	}
+}
+
+/**
+ * TikTok answered 429 for `kind` on `key`: hold every call of that kind (from this process, for that
+ * credential) for `ms`, the backoff the refused call itself waits before its retry.
+ */
+export function holdAfterRateLimit(key: string, kind: PacedKind | 'other' | undefined, ms: number): void {
+	if (kind === undefined || kind === 'other' || !(kind in LIMITS)) return;
+	const mapKey = `${key}\u0000${kind}`;
+	holds.set(mapKey, Math.max(holds.get(mapKey) ?? 0, Date.now() + ms));
 }
 
 /** Backoff before retry `attempt` (0-based) after a 429: a quarter, half, then a full window (+ margin). */

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { chunkSizeFromMegabytes } from './chunkPlan';
+import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from './postIdWait';
 import { settingsProblems, type PostSettings } from './postRules';
 import type { PostMode } from './publishStatus';
 
@@ -15,7 +16,8 @@ interface VideoRequestBase {
 	expectedAccount: string;
 	waitForResult: boolean;
 	timeoutMs: number;
-	chunkSize: number;
+	/** undefined = Auto (one request up to 64,000,000 bytes, else 32,000,000-byte chunks) */
+	chunkSize?: number;
 	keepVideo: boolean;
 }
 
@@ -23,6 +25,8 @@ interface VideoRequestBase {
 export interface DirectPostRequest extends VideoRequestBase {
 	mode: 'direct';
 	post: PostSettings;
+	/** How long to keep polling after PUBLISH_COMPLETE for a public post's id; 0 = not at all. */
+	postIdWaitMs: number;
 }
 
 /** TikTok Upload Video: a draft sent to the creator's inbox (TikTok takes no post settings). */
@@ -38,6 +42,7 @@ interface SharedOptions {
 	keepVideo?: boolean;
 	timeoutMinutes?: number;
 	coverTimestampMs?: number;
+	postIdWaitMinutes?: number;
 }
 
 export function readVideoPostRequest(
@@ -51,11 +56,14 @@ export function readVideoPostRequest(
 	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as SharedOptions;
 
-	let chunkSize: number;
-	try {
-		chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb ?? 10);
-	} catch (error) {
-		throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64.');
+	// Chunk Size not added = Auto.
+	let chunkSize: number | undefined;
+	if (options.chunkSizeMb !== undefined && options.chunkSizeMb !== null) {
+		try {
+			chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb);
+		} catch (error) {
+			throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64, or remove the option for Auto.');
+		}
 	}
 	const timeoutMinutes = options.timeoutMinutes ?? 10;
 	if (!(timeoutMinutes > 0)) {
@@ -100,5 +108,11 @@ export function readVideoPostRequest(
 	};
 	const problems = settingsProblems(post);
 	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
-	return { ...base, mode, post };
+	let postIdWaitMs: number;
+	try {
+		postIdWaitMs = postIdWaitMsFrom(options.postIdWaitMinutes);
+	} catch (error) {
+		throw fail((error as Error).message, POST_ID_WAIT_HINT);
+	}
+	return { ...base, mode, post, postIdWaitMs };
 }

@@ -24,7 +24,8 @@ import type { PhotoPostRequest } from './photoParameters';
 import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
 import { creatorProblems } from './postRules';
 import { postUrlFor } from './postUrls';
-import { waitAfterHandover, type WaitResult } from './publishStatus';
+import { awaitsPostId, noPostIdNote, waitForPostIdAfterPublish } from './postIdWait';
+import { waitAfterHandover, type PostIdWait, type WaitResult } from './publishStatus';
 
 export async function postPhotos(
 	ctx: IExecuteFunctions,
@@ -76,6 +77,7 @@ export async function postPhotos(
 	}
 
 	let result: WaitResult | undefined;
+	let postIdWait: PostIdWait | undefined;
 	if (request.waitForResult) {
 		result = await waitAfterHandover(ctx, {
 			publishId,
@@ -85,6 +87,10 @@ export async function postPhotos(
 			handedOver: `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`,
 		});
 		if (result.status === 'FAILED') throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, unsized);
+		if (post.direct && awaitsPostId(post.direct.privacyLevel, request.postIdWaitMs, result)) {
+			postIdWait = await waitForPostIdAfterPublish(ctx, { itemIndex, publishId, timeoutMs: request.postIdWaitMs, media: 'photo post' });
+			result = { ...result, postIds: postIdWait.postIds };
+		}
 	}
 
 	const json: IDataObject = {
@@ -113,6 +119,14 @@ export async function postPhotos(
 		json.note = 'The photos are in the TikTok app inbox as a draft: open the notification in TikTok to finish and post them.';
 	} else if (!request.waitForResult) {
 		json.note = 'TikTok is pulling the photos. Look this publish_id up later with the TikTok node (Post: Get Status).';
+	} else if (post.direct && result?.status === 'PUBLISH_COMPLETE' && !result.postIds.length) {
+		json.note = noPostIdNote({
+			media: 'photo post',
+			privacyLevel: post.direct.privacyLevel,
+			postIdWaitMs: request.postIdWaitMs,
+			publishId,
+			postIdWait,
+		});
 	}
 	return { json, pairedItem: { item: itemIndex } };
 }

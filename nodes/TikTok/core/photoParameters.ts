@@ -1,5 +1,6 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from './postIdWait';
 import { photoPostProblems, photoUrlsFrom, type PhotoPost, type PhotoPostMode } from './photoRules';
 
 /** Everything one photo item asks for, read from the node's parameters and checked without any call. */
@@ -8,6 +9,8 @@ export interface PhotoPostRequest {
 	expectedAccount: string;
 	waitForResult: boolean;
 	timeoutMs: number;
+	/** Direct Post: how long to wait for a public post's id after PUBLISH_COMPLETE. */
+	postIdWaitMs: number;
 }
 
 export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number): PhotoPostRequest {
@@ -21,9 +24,15 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 	} catch (error) {
 		throw fail((error as Error).message, 'Nothing was sent to TikTok.');
 	}
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number };
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number; postIdWaitMinutes?: number };
 	const timeoutMinutes = options.timeoutMinutes ?? 10;
 	if (!(timeoutMinutes > 0)) throw fail(`Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`);
+	let postIdWaitMs: number;
+	try {
+		postIdWaitMs = postIdWaitMsFrom(options.postIdWaitMinutes);
+	} catch (error) {
+		throw fail((error as Error).message, POST_ID_WAIT_HINT);
+	}
 
 	const post: PhotoPost = {
 		mode,
@@ -53,5 +62,6 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 		expectedAccount: String(ctx.getNodeParameter('expectedAccount', itemIndex, '')),
 		waitForResult: ctx.getNodeParameter('waitForResult', itemIndex, true) as boolean,
 		timeoutMs: timeoutMinutes * 60_000,
+		postIdWaitMs,
 	};
 }

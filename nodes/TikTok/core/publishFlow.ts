@@ -12,8 +12,9 @@ import { tikTokFailReasonError } from './errors';
 import type { ExecutionCache } from './executionCache';
 import { buildOutputItem } from './outputItem';
 import type { DirectPostRequest, VideoPostRequest } from './parameters';
+import { awaitsPostId, waitForPostIdAfterPublish } from './postIdWait';
 import { creatorProblems } from './postRules';
-import { waitAfterHandover, type WaitResult } from './publishStatus';
+import { waitAfterHandover, type PostIdWait, type WaitResult } from './publishStatus';
 
 export async function postVideo(
 	ctx: IExecuteFunctions,
@@ -29,8 +30,20 @@ export async function postVideo(
 	const delivered = await deliverVideo(ctx, itemIndex, request, delivery, creator, cache);
 
 	let result: WaitResult | undefined;
-	if (request.waitForResult) result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
-	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt });
+	let postIdWait: PostIdWait | undefined;
+	if (request.waitForResult) {
+		result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
+		if (request.mode === 'direct' && awaitsPostId(request.post.privacyLevel, request.postIdWaitMs, result)) {
+			postIdWait = await waitForPostIdAfterPublish(ctx, {
+				itemIndex,
+				publishId: delivered.publishId,
+				timeoutMs: request.postIdWaitMs,
+				media: 'video',
+			});
+			result = { ...result, postIds: postIdWait.postIds };
+		}
+	}
+	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt, postIdWait });
 }
 
 /** Direct Post: the creator can post now, and the post settings fit the creator's options. */

@@ -97,6 +97,46 @@ export async function waitForPublishResult(
 	}
 }
 
+/** What waiting for a public post's id (TikTok's moderation) gave. */
+export interface PostIdWait {
+	postIds: string[];
+	polls: number;
+	waitedMs: number;
+	/** the wait ended on an error other than a transient one; the post is published all the same */
+	error?: string;
+}
+
+/**
+ * After PUBLISH_COMPLETE, TikTok gives a public post its id only once moderation has passed (usually
+ * under a minute, sometimes hours): keeps polling, on the same paced schedule (within TikTok's 30
+ * status calls a minute), until the id appears or `timeoutMs` has passed. The video is published
+ * either way, so an error here ends the wait instead of failing the item; only a cancel throws.
+ */
+export async function waitForPostId(
+	ctx: IExecuteFunctions,
+	args: { publishId: string; timeoutMs: number; itemIndex: number },
+): Promise<PostIdWait> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	const startedAt = Date.now();
+	const deadline = startedAt + args.timeoutMs;
+	let polls = 0;
+	for (;;) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) return { postIds: [], polls, waitedMs: Date.now() - startedAt };
+		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
+		polls++;
+		try {
+			const { postIds } = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
+			if (postIds.length) return { postIds, polls, waitedMs: Date.now() - startedAt };
+		} catch (error) {
+			if (signal?.aborted) throw asNodeError(ctx.getNode(), error, args.itemIndex);
+			if (!isTransient(error)) {
+				return { postIds: [], polls, waitedMs: Date.now() - startedAt, error: (error as Error).message };
+			}
+		}
+	}
+}
+
 function isTransient(error: unknown): boolean {
 	const httpCode = Number((error as { httpCode?: string | number }).httpCode);
 	return httpCode >= 500 && httpCode < 600;

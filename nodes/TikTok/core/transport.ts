@@ -36,7 +36,7 @@ import {
 } from './errors';
 import { responseHeader } from './http';
 import { tryParseJsonPreservingBigIntegers } from './json';
-import { acquirePacingSlot, rateLimitBackoffMs } from './pacing';
+import { acquirePacingSlot, holdAfterRateLimit, rateLimitBackoffMs } from './pacing';
 
 export type RateLimitedEndpoint = 'init' | 'creatorInfo' | 'status' | 'other';
 
@@ -309,6 +309,7 @@ export async function tikTokApiRequest<T = IDataObject>(
 		}
 		if (isRateLimited(outcome.status, parsed.info) && attempt < MAX_RATE_LIMIT_RETRIES) {
 			const wait = rateLimitBackoffMs(attempt, outcome.retryAfterSec);
+			holdAfterRateLimit(key, rateLimit, wait);
 			this.logger?.warn(
 				`TikTok rate limit on ${endpoint} (log_id ${parsed.info.logId ?? 'none'}); retry ${attempt + 1}/${MAX_RATE_LIMIT_RETRIES} in ${wait} ms`,
 			);

@@ -10,7 +10,7 @@ import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 import type { ChunkPlan } from './chunkPlan';
 import { interpretChunkResponse, interpretSendError, type ChunkAttempt, type ChunkVerdict } from './chunkResponse';
 import { formatBytes, isAbortError, responseHeader, safeCause, type FullResponse } from './http';
-import { redactUrl } from './urlSafety';
+import { redactUrl, tryParseUrl } from './urlSafety';
 import type { SourceChunk, VideoSource } from './videoSource';
 
 export interface UploadResult {
@@ -42,6 +42,19 @@ export const UPLOAD_URL_MAX_AGE_MS = 55 * 60 * 1000;
 export const DEFAULT_MAX_RETRIES_PER_CHUNK = 4;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 1000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
+/**
+ * TikTok's answers are quoted in errors; should one quote the upload URL, its query values (the
+ * upload token) are replaced, so the token never reaches an error, an output or a log.
+ */
+export function withoutUploadUrlSecrets(text: string, uploadUrl: string): string {
+	let clean = text.split(uploadUrl).join(redactUrl(uploadUrl));
+	const url = tryParseUrl(uploadUrl);
+	for (const value of url ? [...url.searchParams.values()] : []) {
+		if (value.length >= 6) clean = clean.split(value).join('[redacted]');
+	}
+	return clean;
+}
 
 /**
  * The upload stopped. `bytesAccepted` = bytes TikTok confirmed; `chunkIndex` = the chunk being sent;
@@ -170,7 +183,7 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 					return;
 				case 'fail':
 					// No `cause`: HTTP client errors carry the request config, i.e. the upload URL with its token.
-					throw fail(verdict.message, { status: verdict.status, retryable: verdict.retryable });
+					throw fail(withoutUploadUrlSecrets(verdict.message, uploadUrl), { status: verdict.status, retryable: verdict.retryable });
 				case 'retry':
 					retries++;
 					try {

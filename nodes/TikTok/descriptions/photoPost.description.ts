@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/postRules';
+import { postIdWaitOption } from './postSettings.description';
 import { expectedAccountProperty } from './videoSource.description';
 
 /**
@@ -204,6 +205,7 @@ export const photoPostProperties: INodeProperties[] = [
 					'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: look the publish_id up later with the TikTok node, do not post again.',
 				displayOptions: { show: { '/waitForResult': [true] } },
 			},
+			{ ...postIdWaitOption, displayOptions: { show: { '/waitForResult': [true], '/postMode': ['direct'] } } },
 		],
 	},
 ];

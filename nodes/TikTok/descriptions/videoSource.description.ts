@@ -104,7 +104,7 @@ export function sharedOptions(extra: INodeProperties[] = []): INodeProperties {
 				typeOptions: { minValue: 5, maxValue: 64 },
 				default: 10,
 				description:
-					'Size of each upload chunk, 5 to 64 MB (1 MB = 1,000,000 bytes; 5 is rounded up to 5 MiB, as TikTok requires). Videos up to this size go in one request. Memory used by the upload stays around this size, whatever the video size.',
+					'Without this option (Auto), videos up to 64 MB go in one request and larger ones in 32 MB chunks (every request under 64 MB). With it, the video is sent in chunks of this size, 5 to 64 MB (1 MB = 1,000,000 bytes; 5 means 5 MiB, as TikTok requires). The upload holds about one request body in memory.',
 			},
 			{
 				displayName: 'Keep Video in Output',

@@ -116,7 +116,7 @@ module.exports = {
 		await check('a3 upload-draft-from-file: import + execute, draft sent to inbox, sha256 matches', async () => {
 			assert(media?.writeMp4File, 'sandbox module does not export writeMp4File');
 			const file = path.join(mediaDir, 'product-demo.mp4');
-			const size = 25_000_123; // 2 chunks of the default 10 MB plan (the last takes the remainder)
+			const size = 70_000_123; // over 64 MB: 2 chunks of the default (Auto) plan, 32 MB + the remainder
 			await media.writeMp4File(file, size, { durationSec: 15 });
 			const sha = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 			const wf = useCredential(loadExample('upload-draft-from-file.json'), cred);
