@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Network guards for tests that must prove what the code did NOT send, and that must never reach a
  * real host (only 127.0.0.1 is allowed here).
