@@ -202,6 +202,21 @@ class N8nInstance {
 	}
 }
 
+/**
+ * POST to a production webhook of a workflow just activated. n8n registers the webhook a moment after
+ * the activation answers, and an unregistered webhook answers 404 without starting anything, so a 404
+ * is retried (for about 10 s); any other answer is returned.
+ */
+async function postToNewWebhook(serverUrl, webhookPath, json, { timeoutMs = 120000 } = {}) {
+	let answer;
+	for (let i = 0; i < 20; i++) {
+		answer = await new HttpClient(serverUrl).request('POST', `/webhook/${webhookPath}`, { json, timeoutMs });
+		if (answer.status !== 404) break;
+		await sleep(500);
+	}
+	return answer;
+}
+
 /** Find and parse the JSON document printed by `n8n execute --rawOutput` / `export:* --decrypted`. */
 function parseJsonFromOutput(stdout) {
 	const text = String(stdout);
@@ -236,4 +251,4 @@ class N8nRest {
 	}
 }
 
-module.exports = { N8nInstance, N8nRest, parseJsonFromOutput, PACKAGE_NAME, sleep };
+module.exports = { N8nInstance, N8nRest, parseJsonFromOutput, postToNewWebhook, PACKAGE_NAME, sleep };

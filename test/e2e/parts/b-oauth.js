@@ -5,9 +5,9 @@
  * "product added" example is activated and called over its real webhook URL. The connected credential
  * is handed to part c through `shared.oauthCred`.
  */
-const { freePort, HttpClient, secs, sleep } = require('../lib/util');
+const { freePort, HttpClient, secs } = require('../lib/util');
 const { line, assert, check, skipAsFailed } = require('../lib/harness');
-const { N8nInstance, PACKAGE_NAME } = require('../lib/n8n');
+const { N8nInstance, PACKAGE_NAME, postToNewWebhook } = require('../lib/n8n');
 const { sandboxCredential, CLIENT_KEY } = require('../lib/sandbox');
 const { publishIdOf, loadExample, useCredential, tokenRequests, describeTokenRequests, expectedSha256 } = require('../lib/runs');
 
@@ -117,12 +117,7 @@ module.exports = {
 				currency: 'EUR',
 				videoUrl: `${sandbox.baseUrl}/media/linen-shirt.mp4?bytes=2000000&seed=7`,
 			};
-			let hook;
-			for (let i = 0; i < 20; i++) {
-				hook = await new HttpClient(server.url).request('POST', `/webhook/${webhookPath}`, { json: product, timeoutMs: 120000 });
-				if (hook.status !== 404) break; // activation can take a moment to register the webhook
-				await sleep(500);
-			}
+			const hook = await postToNewWebhook(server.url, webhookPath, product);
 			assert(hook.status === 200, `POST /webhook/${webhookPath} -> ${hook.status} ${hook.text.slice(0, 400)}`);
 			const out = Array.isArray(hook.data) ? hook.data[0] : hook.data;
 			assert(publishIdOf(out) && out.status === 'PUBLISH_COMPLETE', `webhook answered ${hook.text.slice(0, 400)}`);

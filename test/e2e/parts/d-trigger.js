@@ -12,7 +12,7 @@ const path = require('node:path');
 
 const { freePort, HttpClient, secs, sleep, waitFor } = require('../lib/util');
 const { line, assert, check, skipAsFailed } = require('../lib/harness');
-const { N8nInstance, PACKAGE_NAME } = require('../lib/n8n');
+const { N8nInstance, PACKAGE_NAME, postToNewWebhook } = require('../lib/n8n');
 const { sandboxCredential, CLIENT_KEY, CLIENT_SECRET } = require('../lib/sandbox');
 const { loadExample, useCredential } = require('../lib/runs');
 
@@ -151,9 +151,9 @@ module.exports = {
 		let published;
 		let genuinePublic = 0;
 		const ok4 = await check(CHECKS[3], async () => {
-			const hook = await new HttpClient(server.url).request('POST', `/webhook/${PUBLISH_PATH}`, {
-				json: { videoUrl: `${sandbox.baseUrl}/media/d-public.mp4?bytes=1500000&seed=d`, caption: 'Trigger e2e #n8n' },
-				timeoutMs: 120000,
+			const hook = await postToNewWebhook(server.url, PUBLISH_PATH, {
+				videoUrl: `${sandbox.baseUrl}/media/d-public.mp4?bytes=1500000&seed=d`,
+				caption: 'Trigger e2e #n8n',
 			});
 			assert(hook.status === 200, `POST /webhook/${PUBLISH_PATH} -> ${hook.status} ${hook.text.slice(0, 300)}`);
 			published = Array.isArray(hook.data) ? hook.data[0] : hook.data;

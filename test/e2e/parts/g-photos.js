@@ -8,9 +8,9 @@
  */
 const { randomUUID } = require('node:crypto');
 
-const { secs, freePort, sleep, HttpClient } = require('../lib/util');
+const { secs, freePort, HttpClient } = require('../lib/util');
 const { line, assert, check, skipAsFailed } = require('../lib/harness');
-const { N8nInstance, PACKAGE_NAME } = require('../lib/n8n');
+const { N8nInstance, PACKAGE_NAME, postToNewWebhook } = require('../lib/n8n');
 const { sandboxCredential, CLIENT_KEY } = require('../lib/sandbox');
 const { nodeItems, assertRunSucceeded, publishIdOf, loadExample, useCredential } = require('../lib/runs');
 
@@ -102,12 +102,7 @@ module.exports = {
 			const act = await rest.request('POST', `/rest/workflows/${id}/activate`, { json: { versionId } });
 			assert(act.status === 200, `activate -> ${act.status} ${act.text.slice(0, 300)}`);
 			const webhookPath = wf.nodes.find((n) => n.type === 'n8n-nodes-base.webhook').parameters.path;
-			let hook;
-			for (let i = 0; i < 20; i++) {
-				hook = await new HttpClient(server.url).request('POST', `/webhook/${webhookPath}`, { json: item, timeoutMs: 120000 });
-				if (hook.status !== 404) break; // the webhook registers a moment after activation
-				await sleep(500);
-			}
+			const hook = await postToNewWebhook(server.url, webhookPath, item);
 			await rest.request('POST', `/rest/workflows/${id}/deactivate`, { json: {} });
 			assert(hook.status === 200, `POST /webhook/${webhookPath} -> ${hook.status} ${hook.text.slice(0, 400)}`);
 			return Array.isArray(hook.data) ? hook.data[0] : hook.data;
