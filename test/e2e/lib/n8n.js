@@ -5,8 +5,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { runCapture, HttpClient, waitFor, sleep, tail, freePort } = require('./util');
+const { runCapture, HttpClient, waitFor, sleep, tail, freePort, spawnGroup } = require('./util');
 
 const PACKAGE_NAME = 'n8n-nodes-tiktok-content-posting';
 
@@ -134,61 +133,37 @@ class N8nInstance {
 	/** Start `n8n start` on the given port. Returns a server handle with url, rest client, stop(). */
 	async startServer({ port, host = 'localhost', env = {}, onOutput, timeoutMs = 120000 } = {}) {
 		const brokerPort = String(await freePort());
-		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
-			cwd: this.userFolder,
-			env: this.env({
-				N8N_PORT: String(port),
-				N8N_LISTEN_ADDRESS: '0.0.0.0',
-				N8N_HOST: host,
-				N8N_PROTOCOL: 'http',
-				N8N_EDITOR_BASE_URL: `http://${host}:${port}`,
-				N8N_WEBHOOK_URL: `http://${host}:${port}/`,
-				N8N_RUNNERS_BROKER_PORT: brokerPort,
-				...env,
-			}),
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-		const onData = (d) => {
-			output += d;
-			if (output.length > 2e6) output = output.slice(-1e6);
-			if (onOutput) onOutput(String(d));
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		let exited = null;
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-		});
+		const proc = spawnGroup(
+			this.install.nodeBin,
+			[this.install.n8nBin, 'start'],
+			{
+				cwd: this.userFolder,
+				env: this.env({
+					N8N_PORT: String(port),
+					N8N_LISTEN_ADDRESS: '0.0.0.0',
+					N8N_HOST: host,
+					N8N_PROTOCOL: 'http',
+					N8N_EDITOR_BASE_URL: `http://${host}:${port}`,
+					N8N_WEBHOOK_URL: `http://${host}:${port}/`,
+					N8N_RUNNERS_BROKER_PORT: brokerPort,
+					...env,
+				}),
+			},
+			{ keepBytes: 2e6, onOutput },
+		);
 		const url = `http://${host}:${port}`;
 		const server = {
 			url,
-			child,
+			child: proc.child,
 			get output() {
-				return output;
+				return proc.output;
 			},
-			async stop() {
-				if (exited) return;
-				await new Promise((resolve) => {
-					child.once('exit', resolve);
-					try {
-						process.kill(-child.pid, 'SIGTERM');
-					} catch {
-						resolve();
-					}
-					setTimeout(() => {
-						try {
-							process.kill(-child.pid, 'SIGKILL');
-						} catch {}
-					}, 15000).unref();
-				});
-			},
+			stop: async () => await proc.stop(),
 		};
 		try {
 			await waitFor(
 				async () => {
-					if (exited) throw Object.assign(new Error(`n8n exited (${exited.code ?? exited.signal}):\n${tail(output)}`), { fatal: true });
+					if (proc.exited) throw Object.assign(new Error(`n8n exited (${proc.exited.code ?? proc.exited.signal}):\n${tail(proc.output)}`), { fatal: true });
 					const r = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
 					return r && r.status === 200;
 				},
@@ -196,7 +171,7 @@ class N8nInstance {
 			);
 		} catch (e) {
 			await server.stop();
-			throw new Error(`${e.message}\n--- n8n output ---\n${tail(output, 60)}`);
+			throw new Error(`${e.message}\n--- n8n output ---\n${tail(proc.output, 60)}`);
 		}
 		return server;
 	}

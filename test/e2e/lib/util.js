@@ -159,4 +159,50 @@ async function waitFor(fn, { timeoutMs = 60000, intervalMs = 250, what = 'condit
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-module.exports = { REPO_ROOT, sleep, pidAlive, freePort, portFree, sha256File, runCapture, runOk, tail, HttpClient, waitFor, secs };
+/**
+ * A long-running child in its own process group (n8n, a worker, Postgres, Redis), its output kept
+ * (the last `keepBytes`) for error messages and log checks. stop(): SIGTERM (or `signal`) to the
+ * whole group, then SIGKILL after `graceMs`.
+ */
+function spawnGroup(cmd, args, opts, { keepBytes = 1e6, onOutput } = {}) {
+	const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const onData = (d) => {
+		output += d;
+		if (output.length > keepBytes) output = output.slice(-keepBytes / 2);
+		if (onOutput) onOutput(String(d));
+	};
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	let exited = null;
+	child.on('exit', (code, signal) => {
+		exited = { code, signal };
+	});
+	return {
+		child,
+		get output() {
+			return output;
+		},
+		get exited() {
+			return exited;
+		},
+		async stop(signal = 'SIGTERM', graceMs = 15000) {
+			if (exited) return;
+			await new Promise((resolve) => {
+				child.once('exit', resolve);
+				try {
+					process.kill(-child.pid, signal);
+				} catch {
+					resolve();
+				}
+				setTimeout(() => {
+					try {
+						process.kill(-child.pid, 'SIGKILL');
+					} catch {}
+				}, graceMs).unref();
+			});
+		},
+	};
+}
+
+module.exports = { REPO_ROOT, sleep, pidAlive, freePort, portFree, sha256File, runCapture, runOk, spawnGroup, tail, HttpClient, waitFor, secs };

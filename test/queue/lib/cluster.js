@@ -5,8 +5,7 @@
  * activation, executions).
  */
 const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { freePort, waitFor, tail, HttpClient } = require('../../e2e/lib/util');
+const { freePort, waitFor, tail, HttpClient, spawnGroup } = require('../../e2e/lib/util');
 
 /** What main and every worker must share in queue mode. Binary data mode is left to n8n's default. */
 function queueEnv({ postgres, redis }) {
@@ -35,67 +34,44 @@ function queueEnv({ postgres, redis }) {
 async function startWorker(n8n, { name, concurrency, env = {}, timeoutMs = 180000 }) {
 	const healthPort = await freePort();
 	const brokerPort = await freePort();
-	const child = spawn(n8n.install.nodeBin, [n8n.install.n8nBin, 'worker', `--concurrency=${concurrency}`], {
-		cwd: n8n.userFolder,
-		env: n8n.env({
-			N8N_LOG_LEVEL: 'info',
-			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-			...env,
-		}),
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	let output = '';
-	const onData = (d) => {
-		output += d;
-		if (output.length > 4e6) output = output.slice(-2e6);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	let exited = null;
-	child.on('exit', (code, signal) => {
-		exited = { code, signal };
-	});
+	const proc = spawnGroup(
+		n8n.install.nodeBin,
+		[n8n.install.n8nBin, 'worker', `--concurrency=${concurrency}`],
+		{
+			cwd: n8n.userFolder,
+			env: n8n.env({
+				N8N_LOG_LEVEL: 'info',
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				...env,
+			}),
+		},
+		{ keepBytes: 4e6 },
+	);
 	const worker = {
 		name,
-		pid: child.pid,
+		pid: proc.child.pid,
 		healthPort,
 		get output() {
-			return output;
+			return proc.output;
 		},
 		get exited() {
-			return exited;
+			return proc.exited;
 		},
 		/** Executions this worker started and finished so far (from its info log). */
 		executions() {
-			const started = [...output.matchAll(/Worker started execution (\S+)/g)].map((m) => m[1]);
-			const finished = [...output.matchAll(/Worker finished execution (\S+)/g)].map((m) => m[1]);
+			const started = [...proc.output.matchAll(/Worker started execution (\S+)/g)].map((m) => m[1]);
+			const finished = [...proc.output.matchAll(/Worker finished execution (\S+)/g)].map((m) => m[1]);
 			return { started, finished, running: started.filter((id) => !finished.includes(id)) };
 		},
-		async stop() {
-			if (exited) return;
-			await new Promise((resolve) => {
-				child.once('exit', resolve);
-				try {
-					process.kill(-child.pid, 'SIGTERM');
-				} catch {
-					resolve();
-				}
-				setTimeout(() => {
-					try {
-						process.kill(-child.pid, 'SIGKILL');
-					} catch {}
-				}, 20000).unref();
-			});
-		},
+		stop: async () => await proc.stop('SIGTERM', 20000),
 	};
 	try {
 		await waitFor(
 			async () => {
-				if (exited) throw Object.assign(new Error(`worker exited (${exited.code ?? exited.signal})`), { fatal: true });
+				if (proc.exited) throw Object.assign(new Error(`worker exited (${proc.exited.code ?? proc.exited.signal})`), { fatal: true });
 				const r = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
 				return r && r.status === 200;
 			},
@@ -103,7 +79,7 @@ async function startWorker(n8n, { name, concurrency, env = {}, timeoutMs = 18000
 		);
 	} catch (e) {
 		await worker.stop();
-		throw new Error(`${e.message}\n--- ${name} output ---\n${tail(output, 60)}`);
+		throw new Error(`${e.message}\n--- ${name} output ---\n${tail(proc.output, 60)}`);
 	}
 	return worker;
 }

@@ -7,7 +7,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
-const { runCapture, freePort, waitFor, tail } = require('../../e2e/lib/util');
+const { runCapture, freePort, waitFor, tail, spawnGroup } = require('../../e2e/lib/util');
 
 const APT_PACKAGES = ['postgresql', 'redis-server'];
 
@@ -112,48 +112,6 @@ function runAs(cmd, args, { uid, gid, cwd, env, timeoutMs = 120000 }) {
 	});
 }
 
-/** A child in its own process group, output kept (last 1 MB) for error messages. */
-function spawnService(cmd, args, opts) {
-	const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-	let output = '';
-	const onData = (d) => {
-		output += d;
-		if (output.length > 1e6) output = output.slice(-5e5);
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	let exited = null;
-	child.on('exit', (code, signal) => {
-		exited = { code, signal };
-	});
-	return {
-		child,
-		get output() {
-			return output;
-		},
-		get exited() {
-			return exited;
-		},
-		/** SIGTERM (or `signal`), then SIGKILL after `graceMs`. */
-		async stop(signal = 'SIGTERM', graceMs = 15000) {
-			if (exited) return;
-			await new Promise((resolve) => {
-				child.once('exit', resolve);
-				try {
-					process.kill(-child.pid, signal);
-				} catch {
-					resolve();
-				}
-				setTimeout(() => {
-					try {
-						process.kill(-child.pid, 'SIGKILL');
-					} catch {}
-				}, graceMs).unref();
-			});
-		},
-	};
-}
-
 /**
  * A private Postgres cluster: initdb into `<dir>/data` (trust auth, superuser `n8n`), `postgres` on a
  * free TCP port on 127.0.0.1 and a unix socket in `<dir>/socket`, database `n8n`. Durability is off
@@ -172,7 +130,7 @@ async function startPostgres(dir) {
 	const init = await runAs(path.join(bin, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...asOwner, timeoutMs: 180000 });
 	if (init.code !== 0) throw new Error(`initdb failed (${init.code})\n${tail(init.stdout)}\n${tail(init.stderr)}`);
 	const port = await freePort();
-	const server = spawnService(
+	const server = spawnGroup(
 		path.join(bin, 'postgres'),
 		['-D', data, '-p', String(port), '-k', socket, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'],
 		asOwner,
@@ -216,7 +174,7 @@ async function startRedis(dir) {
 	if (!bin) throw new Error('redis-server is not installed');
 	fs.mkdirSync(dir, { recursive: true });
 	const port = await freePort();
-	const server = spawnService(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { cwd: dir });
+	const server = spawnGroup(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { cwd: dir });
 	await waitFor(
 		async () => {
 			if (server.exited) throw Object.assign(new Error(`redis-server exited:\n${tail(server.output)}`), { fatal: true });
