@@ -12,6 +12,10 @@
  *   backoff before throwing the explained error.
  * - Reads the stored token data first (credentialState.ts): a credential TikTok refused to connect
  *   fails before any call, and a 401 after a refused refresh says so, with TikTok's reason.
+ *
+ * About 350 lines: the request loop and the two pure readers it is built on (what a thrown request
+ * error means, what a response envelope means) are one behaviour, and the readers are exported only
+ * so their tables of cases can be unit-tested.
  */
 import type {
 	ICredentialDataDecryptedObject,
