@@ -97,15 +97,12 @@ export class TikTokOAuth2Api implements ICredentialType {
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
-		{
-			// n8n's editor labels a field named clientId "Client ID" whatever its displayName (i18n key
-			// _reusableDynamicText.oauth2.clientId), and n8n's OAuth2 code reads clientId: say it here.
-			displayName:
-				'The next field is labelled "Client ID" by n8n: enter your TikTok app\'s <b>Client key</b> there (TikTok calls its client id client_key).',
-			name: 'clientKeyNotice',
-			type: 'notice',
-			default: '',
-		},
+		// n8n shows a credential's fields in its parent's order (oAuth2Api: Client ID, Client Secret first)
+		// and appends the fields the parent does not have, so a notice of our own would land far below the
+		// fields it is about. oAuth2Api keeps a hidden "ordering anchor" right after Client ID for extending
+		// credentials, clientCredentialType: the notice takes its name. Its value is not 'certificate', so
+		// n8n sends the Client Secret as with the anchor's default. Where n8n has no anchor, the notice is
+		// appended and still true.
 		{
 			displayName: 'Client Key',
 			name: 'clientId',
@@ -113,6 +110,17 @@ export class TikTokOAuth2Api implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'The Client Key of your app in the TikTok developer portal',
+		},
+		{
+			// n8n's editor labels any field named clientId "Client ID" whatever its displayName (i18n key
+			// _reusableDynamicText.oauth2.clientId), and n8n's OAuth2 code reads clientId. And n8n 2.x shows
+			// "Account connected" once any token data is stored, while TikTok answers a refused code exchange
+			// (wrong secret) with HTTP 200, which n8n stores: say where the truth shows.
+			displayName:
+				'In the field n8n labels "Client ID", enter your TikTok app\'s <b>Client key</b> (TikTok calls its client id client_key). After Connect my account, n8n shows "Account connected" even when TikTok refused the connection (for example a wrong Client Secret): TikTok Publish Video\'s Privacy Level list names your TikTok account, or says why TikTok refused, and so does any run.',
+			name: 'clientCredentialType',
+			type: 'notice',
+			default: '',
 		},
 		{
 			displayName: 'Client Secret',

@@ -66,13 +66,25 @@ describe('TikTokOAuth2Api definition', () => {
 		expect(cred.properties.find((p) => p.name === 'usePkce')).toBeUndefined();
 	});
 
-	it('a notice right before the key field says n8n labels it "Client ID" and that it takes the Client key', () => {
-		// n8n's editor labels any field named clientId with _reusableDynamicText.oauth2.clientId ("Client ID")
-		const index = cred.properties.findIndex((p) => p.name === 'clientId');
-		const notice = cred.properties[index - 1];
+	// n8n renders the fields in oAuth2Api's order: clientId, clientCredentialType (a hidden anchor there),
+	// clientSecret. The notice takes the anchor's name to sit between the key and the secret.
+	it('a notice right after the key field (anchor clientCredentialType) says n8n labels it "Client ID" and that it takes the Client key', () => {
+		const notice = prop('clientCredentialType');
 		expect(notice.type).toBe('notice');
 		expect(notice.displayName).toMatch(/"Client ID"/);
 		expect(notice.displayName).toMatch(/Client key/);
+	});
+
+	it('the same notice says "Account connected" does not prove TikTok accepted, and where to check', () => {
+		// n8n's editor shows "Account connected" for any stored token data, TikTok's HTTP 200 refusal included
+		const text = prop('clientCredentialType').displayName;
+		expect(text).toMatch(/"Account connected" even when TikTok refused/);
+		expect(text).toMatch(/Privacy Level list names your TikTok account, or says why TikTok refused, and so does any run/);
+	});
+
+	it('the notice on the anchor leaves n8n sending the Client Secret: its value is not "certificate"', () => {
+		// n8n-core and @n8n/client-oauth2 switch to certificate auth only on clientCredentialType === 'certificate'
+		expect(prop('clientCredentialType').default).toBe('');
 	});
 
 	it('Posting Access: Drafts and Direct Posts (default) or Drafts Only', () => {

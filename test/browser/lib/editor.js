@@ -87,6 +87,21 @@ async function credentialStatus(modal) {
 	return { connected, notConnected, errors, tested };
 }
 
+/**
+ * The credential form's "Client ID" and "Client Secret" labels and the package's notice between them,
+ * top to bottom as the user sees them (y of each, undefined when not shown), and the notice's text.
+ */
+async function credentialFormOrder(modal) {
+	const y = async (locator) => (await locator.isVisible()) ? (await locator.boundingBox())?.y : undefined;
+	const notice = modal.locator('.notice').filter({ hasText: 'In the field n8n labels' }).first();
+	return {
+		clientId: await y(modal.getByText('Client ID', { exact: true }).first()),
+		notice: await y(notice),
+		clientSecret: await y(modal.getByText('Client Secret', { exact: true }).first()),
+		noticeText: (await notice.isVisible()) ? (await notice.innerText()).replace(/\s+/g, ' ').trim() : undefined,
+	};
+}
+
 async function closeModal(page, modal) {
 	const close = modal.locator('.el-dialog__headerbtn, [aria-label="Close"], [aria-label="close"]').first();
 	if (await close.count()) await close.click();
@@ -266,6 +281,7 @@ module.exports = {
 	fillParameter,
 	connectOAuth,
 	credentialStatus,
+	credentialFormOrder,
 	closeModal,
 	openWorkflow,
 	canvasNode,
