@@ -261,17 +261,41 @@ async function executeWorkflow(page, nodeName, { timeoutMs = 240000 } = {}) {
 	throw new Error(`the run did not end within ${timeoutMs / 1000} s`);
 }
 
-/** The node panel's output, as the user reads it (table view text) and as JSON. */
+/**
+ * The node panel's output, as the user reads it (table view text) and as JSON. n8n's JSON view is a
+ * virtual list (vue-json-pretty, virtual: true): only the rows inside the panel are in the page, so a
+ * long output is read with the window made taller until the whole JSON is shown, then put back.
+ */
 async function readOutput(page, ndv) {
 	const out = ndv.locator('[data-test-id="output-panel"]');
-	await out.locator('[data-test-id="ndv-data-container"]').waitFor();
-	const table = (await out.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\s+/g, ' ').trim();
+	const container = out.locator('[data-test-id="ndv-data-container"]');
+	await container.waitFor();
+	const table = (await container.innerText()).replace(/\s+/g, ' ').trim();
 	await out.locator('[data-test-id="radio-button-json"]').click();
-	await page.waitForTimeout(500);
-	// the JSON view is a code editor: its text holds non-breaking spaces
-	const json = (await out.locator('[data-test-id="ndv-data-container"]').innerText()).replace(/\u00a0/g, ' ').trim();
+	const viewport = page.viewportSize();
+	let json = '';
+	try {
+		for (const height of [viewport.height, 3000, 6000, 12000]) {
+			if (height !== viewport.height) await page.setViewportSize({ width: viewport.width, height });
+			await page.waitForTimeout(500);
+			// the JSON view's text holds non-breaking spaces
+			json = (await container.innerText()).replace(/\u00a0/g, ' ').trim();
+			if (parsesAsJson(json)) break;
+		}
+	} finally {
+		await page.setViewportSize(viewport);
+	}
 	await out.locator('[data-test-id="radio-button-table"]').click();
 	return { table, json };
+}
+
+function parsesAsJson(text) {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 module.exports = {
