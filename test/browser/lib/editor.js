@@ -95,9 +95,10 @@ async function credentialFormOrder(modal) {
 	const y = async (locator) => (await locator.isVisible()) ? (await locator.boundingBox())?.y : undefined;
 	const notice = modal.locator('.notice').filter({ hasText: 'In the field n8n labels' }).first();
 	return {
-		clientId: await y(modal.getByText('Client ID', { exact: true }).first()),
+		// labels read "Client ID *" (required)
+		clientId: await y(modal.getByText(/^\s*Client ID\s*\*?\s*$/).first()),
 		notice: await y(notice),
-		clientSecret: await y(modal.getByText('Client Secret', { exact: true }).first()),
+		clientSecret: await y(modal.getByText(/^\s*Client Secret\s*\*?\s*$/).first()),
 		noticeText: (await notice.isVisible()) ? (await notice.innerText()).replace(/\s+/g, ' ').trim() : undefined,
 	};
 }
