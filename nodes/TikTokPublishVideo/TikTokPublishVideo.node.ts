@@ -8,13 +8,14 @@ import {
 
 import { executeVideoPosts } from '../TikTok/core/execute';
 import { getPrivacyLevels } from '../TikTok/core/loadOptions';
-import { coverTimestampOption, postIdWaitOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
+import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
 import {
 	expectedAccountProperty,
 	sharedOptions,
 	videoSourceProperties,
 	waitForResultProperty,
 } from '../TikTok/descriptions/videoSource.description';
+import { postIdWaitOption } from '../TikTok/descriptions/wait.description';
 
 export class TikTokPublishVideo implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/postRules';
-import { postIdWaitOption } from './postSettings.description';
 import { expectedAccountProperty } from './videoSource.description';
+import { postIdWaitOption, timeoutMinutesOption } from './wait.description';
 
 /**
  * TikTok Post Photos: one node for both of TikTok's photo modes (the Post Mode switch), since the
@@ -195,16 +195,10 @@ export const photoPostProperties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
-			{
-				displayName: 'Timeout (Minutes)',
-				name: 'timeoutMinutes',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 120 },
-				default: 10,
-				description:
-					'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: look the publish_id up later with the TikTok node, do not post again.',
-				displayOptions: { show: { '/waitForResult': [true] } },
-			},
+			timeoutMinutesOption(
+				'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: look the publish_id up later with the TikTok node, do not post again.',
+				{ show: { '/waitForResult': [true] } },
+			),
 			{ ...postIdWaitOption, displayOptions: { show: { '/waitForResult': [true], '/postMode': ['direct'] } } },
 		],
 	},

@@ -132,15 +132,3 @@ export const coverTimestampOption: INodeProperties = {
 	description:
 		'Which frame to use as the cover, in milliseconds from the start. 0 or an invalid time uses the first frame.',
 };
-
-/** How long a Direct Post waits, after TikTok published the post, for its post id (moderation). */
-export const postIdWaitOption: INodeProperties = {
-	displayName: 'Wait for Post ID (Minutes)',
-	name: 'postIdWaitMinutes',
-	type: 'number',
-	typeOptions: { minValue: 0, maxValue: 120 },
-	default: 2,
-	description:
-		'TikTok gives a public post its ID (and so its URL) only after moderation, usually within a minute. How long to keep checking after TikTok has published the post; 0 = do not wait. Only Me, Friends and Followers posts never get one.',
-	displayOptions: { show: { '/waitForResult': [true] } },
-};

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { timeoutMinutesOption } from './wait.description';
+
 /** Where the video comes from: the item's binary data, or a URL. Shared by both nodes. */
 export const videoSourceProperties: INodeProperties[] = [
 	{
@@ -114,16 +116,10 @@ export function sharedOptions(extra: INodeProperties[] = []): INodeProperties {
 				description:
 					'Whether to pass the video binary on to the next node. Off by default, so the video is not kept in the execution data after it was sent to TikTok.',
 			},
-			{
-				displayName: 'Timeout (Minutes)',
-				name: 'timeoutMinutes',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 120 },
-				default: 10,
-				description:
-					'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: nothing is posted twice by a retry.',
-				displayOptions: { show: { '/waitForResult': [true] } },
-			},
+			timeoutMinutesOption(
+				'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: nothing is posted twice by a retry.',
+				{ show: { '/waitForResult': [true] } },
+			),
 		],
 	};
 }

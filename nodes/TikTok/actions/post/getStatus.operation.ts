@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { lookUpPost, readPublishId, type LookupCache } from '../../core/postLookup';
+import { timeoutMinutesOption } from '../../descriptions/wait.description';
 import { publishIdProperty } from './common.description';
 
 const properties: INodeProperties[] = [
@@ -27,14 +28,7 @@ const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { waitForFinalStatus: [true] } },
 		options: [
-			{
-				displayName: 'Timeout (Minutes)',
-				name: 'timeoutMinutes',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 120 },
-				default: 10,
-				description: 'How long to wait. When it runs out, the item comes out with the last status and timedOut set to true.',
-			},
+			timeoutMinutesOption('How long to wait. When it runs out, the item comes out with the last status and timedOut set to true.'),
 		],
 	},
 ];
