@@ -140,13 +140,13 @@ export class TikTokOAuth2Api implements ICredentialType {
 					name: 'Drafts and Direct Posts',
 					value: 'draftsAndDirect',
 					description:
-						'Scopes user.info.basic, video.upload and video.publish: both nodes. Your app needs Direct Post.',
+						'Scopes user.info.basic, video.upload and video.publish: drafts and direct posts, in every node. Your app needs Direct Post.',
 				},
 				{
 					name: 'Drafts Only',
 					value: 'draftsOnly',
 					description:
-						'Scopes user.info.basic and video.upload: TikTok Upload Video only, for apps without Direct Post',
+						'Scopes user.info.basic and video.upload: drafts only (TikTok Upload Video, TikTok Post Photos as a draft), for apps without Direct Post',
 				},
 			],
 			default: 'draftsAndDirect',

@@ -5,7 +5,6 @@
  */
 import {
 	NodeApiError,
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -17,7 +16,7 @@ import { fetchCreatorInfo, type CreatorInfo } from './creator';
 import { tikTokFailReasonError } from './errors';
 import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from './executionCache';
 import { requestPublishInit } from './init';
-import { asNodeError } from './nodeError';
+import { asNodeError, operationError } from './nodeError';
 import { checkPhotoHeads } from './photoHeads';
 import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
 import type { PhotoPostRequest } from './photoParameters';
@@ -36,14 +35,8 @@ export async function postPhotos(
 	const startedAt = Date.now();
 	const { post } = request;
 	const node = ctx.getNode();
-	const refuse = (problems: string[], outcome = 'Nothing was sent to TikTok.') => {
-		const description = [...problems.slice(1), outcome].join(' ');
-		const error = new NodeOperationError(node, problems[0], { itemIndex, description });
-		// n8n swaps messages that mention network errors (ECONNRESET…) for a generic one: keep ours.
-		error.message = problems[0];
-		error.description = description;
-		return error;
-	};
+	const refuse = (problems: string[], outcome = 'Nothing was sent to TikTok.') =>
+		operationError(node, problems[0], { itemIndex, description: [...problems.slice(1), outcome].join(' ') });
 
 	if (post.mode === 'direct') await assertDirectPostAllowed(ctx, itemIndex, cache);
 	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
