@@ -17,7 +17,7 @@ import type {
  * - `additionalBodyProperties`: `{"client_key": "<key>"}` merged into the code-exchange body;
  * - `accessTokenUrl`: the token URL with `?client_key=<key>`, used verbatim for the code exchange
  *   and for every refresh (the refresh body cannot be extended by a credential).
- * The values are the same as `buildTikTokOAuthUrls()` in nodes/TikTok/core/constants.ts (tested).
+ * The values are the same as `buildTikTokOAuthUrls()` in nodes/TikTok/core/tiktok/constants.ts (tested).
  * Values below are literal copies of those constants: credentials must not import node code.
  *
  * TikTok answers token errors with HTTP 200 and n8n 2.41 takes such a body for a token: after a refused

@@ -325,7 +325,7 @@ const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	if (args.build) build();
-	const { planChunks, chunkSizeFromMegabytes } = require(path.join(BUILD_DIR, 'nodes/TikTok/core/chunkPlan.js'));
+	const { planChunks, chunkSizeFromMegabytes } = require(path.join(BUILD_DIR, 'nodes/TikTok/core/video/chunkPlan.js'));
 	// undefined = the node's default plan (Auto: one request up to 64,000,000 bytes, else 32 MB chunks)
 	const chunkBytes = args.chunkMb === undefined ? undefined : chunkSizeFromMegabytes(args.chunkMb);
 	const planFor = (size) => planChunks(size, chunkBytes);

@@ -6,11 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runItems } from '../TikTok/core/execute';
-import { getPrivacyLevels } from '../TikTok/core/loadOptions';
-import type { ExecutionCache } from '../TikTok/core/executionCache';
-import { postPhotos } from '../TikTok/core/photoFlow';
-import { readPhotoPostRequest } from '../TikTok/core/photoParameters';
+import { runItems } from '../TikTok/core/runItems';
+import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
+import type { ExecutionCache } from '../TikTok/core/account/executionCache';
+import { postPhotos } from '../TikTok/core/photo/photoFlow';
+import { readPhotoPostRequest } from '../TikTok/core/photo/photoParameters';
 import { photoPostProperties } from '../TikTok/descriptions/photoPost.description';
 
 export class TikTokPostPhotos implements INodeType {

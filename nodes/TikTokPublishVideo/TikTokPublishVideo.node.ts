@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeVideoPosts } from '../TikTok/core/execute';
-import { getPrivacyLevels } from '../TikTok/core/loadOptions';
+import { executeVideoPosts } from '../TikTok/core/runItems';
+import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
 import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
 import {
 	expectedAccountProperty,

@@ -7,9 +7,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEDUP_MAX_ENTRIES } from '../TikTok/core/webhookDeduplication';
-import { DEFAULT_TIMESTAMP_TOLERANCE_SEC } from '../TikTok/core/webhookSignature';
-import { ALL_EVENTS, handleTikTokDelivery } from './handleDelivery';
+import { DEDUP_MAX_ENTRIES } from '../TikTok/core/webhook/webhookDeduplication';
+import { DEFAULT_TIMESTAMP_TOLERANCE_SEC } from '../TikTok/core/webhook/webhookSignature';
+import { ALL_EVENTS, handleTikTokDelivery } from './handleWebhookRequest';
 
 /**
  * Starts a workflow from TikTok's own webhook events. TikTok has no API to register a webhook: the

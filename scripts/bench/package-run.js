@@ -66,7 +66,7 @@ const nodeFile =
 		: path.join(spec.buildDir, 'nodes/TikTokUploadVideo/TikTokUploadVideo.node.js');
 const NodeClass = spec.node === 'publish' ? require(nodeFile).TikTokPublishVideo : require(nodeFile).TikTokUploadVideo;
 const { TikTokOAuth2Api } = require(path.join(spec.buildDir, 'credentials/TikTokOAuth2Api.credentials.js'));
-const { setPacingWindowForTests } = require(path.join(spec.buildDir, 'nodes/TikTok/core/pacing.js'));
+const { setPacingWindowForTests } = require(path.join(spec.buildDir, 'nodes/TikTok/core/tiktok/pacing.js'));
 
 // The sandbox is the only server; its rate windows are configured wide by bench.js. Pacing is
 // per process anyway (fresh here), so it never delays these single runs.
@@ -218,8 +218,8 @@ async function main() {
 
 	// Spy on the source: the node's own VideoSource stats (largest allocation) if it exposes them.
 	// (Builds from before the source split kept openBinarySource in videoSource.js.)
-	const binarySourcePath = path.join(spec.buildDir, 'nodes/TikTok/core/binarySource.js');
-	const videoSourceModule = require(fs.existsSync(binarySourcePath) ? binarySourcePath : path.join(spec.buildDir, 'nodes/TikTok/core/videoSource.js'));
+	const binarySourcePath = path.join(spec.buildDir, 'nodes/TikTok/core/media/binarySource.js');
+	const videoSourceModule = require(fs.existsSync(binarySourcePath) ? binarySourcePath : path.join(spec.buildDir, 'nodes/TikTok/core/media/videoSource.js'));
 	// Experiment knob (bench.js --read-hint N): the read size the node asks n8n's binary stream for.
 	if (spec.readHint) videoSourceModule.BINARY_READ_HINT = spec.readHint;
 	let sourceStats;

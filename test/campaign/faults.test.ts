@@ -9,8 +9,8 @@
  *
  * Run: `npm run campaign` (= `jest test/campaign`). See test/campaign/README.md.
  */
-import { MAX_RATE_LIMIT_RETRIES } from '../../nodes/TikTok/core/transport';
-import { setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
+import { MAX_RATE_LIMIT_RETRIES } from '../../nodes/TikTok/core/tiktok/transport';
+import { setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
 import { binaryItemFromGenerator, sandboxCredentials, type TestContext } from '../helpers';
 import { mp4Item, mp4MakeChunk } from '../integration/media';
 import type { Sandbox, SandboxOptions } from '../sandbox';

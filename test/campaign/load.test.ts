@@ -8,8 +8,8 @@
  *
  * Run: `npm run campaign` (= `jest test/campaign`). See test/campaign/README.md.
  */
-import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
-import { setPollIntervalsForTests } from '../../nodes/TikTok/core/publishStatus';
+import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
+import { setPollIntervalsForTests } from '../../nodes/TikTok/core/post/publishStatus';
 import { mp4Item } from '../integration/media';
 import { collector } from './lib/collector';
 import { describeSecretScan, recordSuiteFigures } from './lib/report';

@@ -48,7 +48,7 @@
  * ```
  *
  * Tests that scale TikTok's rate windows: `setPacingWindowForTests(1000)` from
- * nodes/TikTok/core/pacing.ts (and `resetPacing()` between tests).
+ * nodes/TikTok/core/tiktok/pacing.ts (and `resetPacing()` between tests).
  */
 export * from './binary';
 export * from './context';

@@ -6,8 +6,8 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { TikTokPublishVideo } from '../../nodes/TikTokPublishVideo/TikTokPublishVideo.node';
 import { TikTokUploadVideo } from '../../nodes/TikTokUploadVideo/TikTokUploadVideo.node';
-import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
-import { setPollIntervalsForTests } from '../../nodes/TikTok/core/publishStatus';
+import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
+import { setPollIntervalsForTests } from '../../nodes/TikTok/core/post/publishStatus';
 import {
 	createTestContext,
 	expectNoSecrets,

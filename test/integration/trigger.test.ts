@@ -15,7 +15,7 @@ import type { AddressInfo } from 'net';
 import type { IDataObject } from 'n8n-workflow';
 
 import { TikTokTrigger } from '../../nodes/TikTokTrigger/TikTokTrigger.node';
-import { resetLocalDeduplication } from '../../nodes/TikTok/core/webhookDeduplication';
+import { resetLocalDeduplication } from '../../nodes/TikTok/core/webhook/webhookDeduplication';
 import {
 	createWebhookContext,
 	expectNoSecrets,

@@ -9,7 +9,7 @@
  * position, so a Range request for any part of a 30 MB image costs no more than the part itself.
  *
  * This is the sandbox's own reader of image heads, written separately from the node's
- * (nodes/TikTok/core/imageHead.ts), so each one checks the other.
+ * (nodes/TikTok/core/media/imageHead.ts), so each one checks the other.
  */
 const crypto = require('crypto');
 const zlib = require('zlib');

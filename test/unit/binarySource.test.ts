@@ -1,10 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 import fc from 'fast-check';
 
-import { openBinarySource } from '../../nodes/TikTok/core/binarySource';
-import { planChunks } from '../../nodes/TikTok/core/chunkPlan';
-import { readMp4DurationSeconds } from '../../nodes/TikTok/core/mp4';
-import { HEAD_BYTES } from '../../nodes/TikTok/core/videoSource';
+import { openBinarySource } from '../../nodes/TikTok/core/media/binarySource';
+import { planChunks } from '../../nodes/TikTok/core/video/chunkPlan';
+import { readMp4DurationSeconds } from '../../nodes/TikTok/core/media/mp4';
+import { HEAD_BYTES } from '../../nodes/TikTok/core/media/videoSource';
 import { bytesStartingWith, collect, makeCtx, MP4_HEAD, piecesOf, PNG_HEAD, sha } from './sourceFixtures';
 
 describe('openBinarySource (in-memory)', () => {

@@ -14,7 +14,7 @@ import {
 	planChunks,
 	singleRequestPlan,
 	type ChunkPlan,
-} from '../../nodes/TikTok/core/chunkPlan';
+} from '../../nodes/TikTok/core/video/chunkPlan';
 
 /** Returns the invariant violations of a plan (plain checks: `expect` per chunk is too slow here). */
 function violations(plan: ChunkPlan, size: number): string[] {

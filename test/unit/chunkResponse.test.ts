@@ -5,7 +5,7 @@ import {
 	parseContentRange,
 	type ChunkAttempt,
 	type ChunkVerdict,
-} from '../../nodes/TikTok/core/chunkResponse';
+} from '../../nodes/TikTok/core/video/chunkResponse';
 
 // A 4-chunk upload of 21,000,000 bytes in 5 MiB chunks (the last one takes the remainder).
 const TOTAL = 21_000_000;

@@ -17,7 +17,7 @@ import {
 	TIKTOK_DRAFT_SCOPE_STRING,
 	TIKTOK_SCOPE_STRING,
 	TIKTOK_TOKEN_URL,
-} from '../../nodes/TikTok/core/constants';
+} from '../../nodes/TikTok/core/tiktok/constants';
 import {
 	connectLikeN8n,
 	createTestContext,

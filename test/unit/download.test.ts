@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { planChunks } from '../../nodes/TikTok/core/chunkPlan';
-import { openDownloadSource } from '../../nodes/TikTok/core/download';
+import { planChunks } from '../../nodes/TikTok/core/video/chunkPlan';
+import { openDownloadSource } from '../../nodes/TikTok/core/media/download';
 import { bytesStartingWith, collect, makeCtx, MP4_HEAD, PNG_HEAD, sha, WEBM_HEAD } from './sourceFixtures';
 
 interface Route {

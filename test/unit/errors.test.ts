@@ -9,7 +9,7 @@ import {
 	TIKTOK_FAIL_REASONS,
 	tikTokApiError,
 	tikTokFailReasonError,
-} from '../../nodes/TikTok/core/errors';
+} from '../../nodes/TikTok/core/tiktok/errors';
 
 const node: INode = { id: 'n', name: 'TikTok', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
 

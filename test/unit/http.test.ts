@@ -6,7 +6,7 @@ import {
 	isNetworkError,
 	responseHeader,
 	safeCause,
-} from '../../nodes/TikTok/core/http';
+} from '../../nodes/TikTok/core/tiktok/http';
 
 describe('http helpers', () => {
 	it('formats byte counts', () => {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 
-import { readImageHead } from '../../nodes/TikTok/core/imageHead';
+import { readImageHead } from '../../nodes/TikTok/core/media/imageHead';
 import { inspectImage, makeImage, type ImageSpec } from '../sandbox';
 
 const HEAD = 65_536;

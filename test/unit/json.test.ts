@@ -1,4 +1,4 @@
-import { parseJsonPreservingBigIntegers, quoteBigIntegers, tryParseJsonPreservingBigIntegers } from '../../nodes/TikTok/core/json';
+import { parseJsonPreservingBigIntegers, quoteBigIntegers, tryParseJsonPreservingBigIntegers } from '../../nodes/TikTok/core/tiktok/json';
 
 describe('parseJsonPreservingBigIntegers', () => {
 	it('keeps 19-digit ids exact as strings', () => {

@@ -1,4 +1,4 @@
-import { checkVideoBytes, resolveVideoContentType, sniffVideoContainer } from '../../nodes/TikTok/core/mediaType';
+import { checkVideoBytes, resolveVideoContentType, sniffVideoContainer } from '../../nodes/TikTok/core/media/mediaType';
 import { MP4_HEAD, PNG_HEAD, WEBM_HEAD } from './sourceFixtures';
 
 describe('mediaType', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { readMp4DurationSeconds, readMp4Header } from '../../nodes/TikTok/core/mp4';
+import { readMp4DurationSeconds, readMp4Header } from '../../nodes/TikTok/core/media/mp4';
 import { referenceVideoInfo } from '../helpers/mp4Reference';
 import { makeMp4, readVideoInfo, type Mp4Options } from '../sandbox';
 

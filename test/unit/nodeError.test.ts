@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
-import { asNodeError, operationError } from '../../nodes/TikTok/core/nodeError';
+import { asNodeError, operationError } from '../../nodes/TikTok/core/tiktok/nodeError';
 
 const node: INode = { id: '1', name: 'TikTok Publish Video', type: 'n8n-nodes-tiktok-content-posting.tikTokPublishVideo', typeVersion: 1, position: [0, 0], parameters: {} };
 

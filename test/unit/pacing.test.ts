@@ -10,7 +10,7 @@ import {
 	resetPacing,
 	scaleDuration,
 	setPacingWindowForTests,
-} from '../../nodes/TikTok/core/pacing';
+} from '../../nodes/TikTok/core/tiktok/pacing';
 
 afterEach(() => {
 	setPacingWindowForTests(undefined);

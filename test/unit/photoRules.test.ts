@@ -1,4 +1,4 @@
-import { buildPhotoInitBody, photoPostProblems, photoUrlProblems, photoUrlsFrom, type PhotoPost } from '../../nodes/TikTok/core/photoRules';
+import { buildPhotoInitBody, photoPostProblems, photoUrlProblems, photoUrlsFrom, type PhotoPost } from '../../nodes/TikTok/core/photo/photoRules';
 
 describe('photoUrlsFrom', () => {
 	it('one URL per line, blank lines and spaces dropped', () => {

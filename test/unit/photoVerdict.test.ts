@@ -1,5 +1,5 @@
 /** The verdict on one photo's head (photoVerdict.ts), on images generated at test time. */
-import { judgePhoto, MAX_PHOTO_BYTES, statedTotalBytes, type PhotoHeadFetch } from '../../nodes/TikTok/core/photoVerdict';
+import { judgePhoto, MAX_PHOTO_BYTES, statedTotalBytes, type PhotoHeadFetch } from '../../nodes/TikTok/core/photo/photoVerdict';
 import { makeImage } from '../sandbox';
 
 const head = (spec: Parameters<typeof makeImage>[0]) => makeImage(spec).subarray(0, 65_536);

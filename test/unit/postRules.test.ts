@@ -6,7 +6,7 @@ import {
 	settingsProblems,
 	type CreatorOptions,
 	type PostSettings,
-} from '../../nodes/TikTok/core/postRules';
+} from '../../nodes/TikTok/core/post/postSettings';
 
 const base: PostSettings = {
 	caption: 'New in the shop #handmade',

@@ -1,5 +1,5 @@
-import { describePublishId, postUrlFor } from '../../nodes/TikTok/core/postUrls';
-import { eventPostUrl, shapeWebhookEvent } from '../../nodes/TikTok/core/webhookEvent';
+import { describePublishId, postUrlFor } from '../../nodes/TikTok/core/post/postUrls';
+import { eventPostUrl, shapeWebhookEvent } from '../../nodes/TikTok/core/webhook/webhookEvent';
 
 const ID = '7308523530180699592';
 

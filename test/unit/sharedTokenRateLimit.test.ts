@@ -13,13 +13,13 @@
  * refused until that backlog is gone: 24 inits = 4 windows. With 3 retries (refused for good after
  * about 3 windows) B's items failed with rate_limit_exceeded; the transport now retries 6 times.
  */
-import { ENDPOINTS } from '../../nodes/TikTok/core/constants';
+import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
 import { createTestContext, sandboxCredentials } from '../helpers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startSandbox } = require('../sandbox');
 
-type TransportModule = typeof import('../../nodes/TikTok/core/transport');
-type PacingModule = typeof import('../../nodes/TikTok/core/pacing');
+type TransportModule = typeof import('../../nodes/TikTok/core/tiktok/transport');
+type PacingModule = typeof import('../../nodes/TikTok/core/tiktok/pacing');
 
 const WINDOW_MS = 1000;
 const SMALL_UPLOAD = {
@@ -43,9 +43,9 @@ function workerProcess(): { transport: TransportModule; pacing: PacingModule } {
 	jest.isolateModules(() => {
 		loaded = {
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			transport: require('../../nodes/TikTok/core/transport'),
+			transport: require('../../nodes/TikTok/core/tiktok/transport'),
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			pacing: require('../../nodes/TikTok/core/pacing'),
+			pacing: require('../../nodes/TikTok/core/tiktok/pacing'),
 		};
 	});
 	loaded!.pacing.setPacingWindowForTests(WINDOW_MS);

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { ChunkPlan } from '../../nodes/TikTok/core/chunkPlan';
-import type { VideoSource } from '../../nodes/TikTok/core/videoSource';
+import type { ChunkPlan } from '../../nodes/TikTok/core/video/chunkPlan';
+import type { VideoSource } from '../../nodes/TikTok/core/media/videoSource';
 
 const coreDir = path.dirname(require.resolve('n8n-core/package.json'));
 // eslint-disable-next-line @typescript-eslint/no-require-imports

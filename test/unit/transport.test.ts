@@ -4,9 +4,9 @@
  */
 import { NodeApiError } from 'n8n-workflow';
 
-import { ENDPOINTS } from '../../nodes/TikTok/core/constants';
-import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/pacing';
-import { MAX_RATE_LIMIT_RETRIES, outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/transport';
+import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
+import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
+import { MAX_RATE_LIMIT_RETRIES, outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
 import {
 	createTestContext,
 	expectNoSecrets,

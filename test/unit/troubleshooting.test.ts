@@ -8,8 +8,8 @@ import { join } from 'node:path';
 
 import type { INode } from 'n8n-workflow';
 
-import { tikTokErrorMessage, tikTokTokenError } from '../../nodes/TikTok/core/errors';
-import { creatorProblems } from '../../nodes/TikTok/core/postRules';
+import { tikTokErrorMessage, tikTokTokenError } from '../../nodes/TikTok/core/tiktok/errors';
+import { creatorProblems } from '../../nodes/TikTok/core/post/postSettings';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Errors and what to do'));

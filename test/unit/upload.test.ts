@@ -6,10 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { planChunks, type ChunkPlan } from '../../nodes/TikTok/core/chunkPlan';
-import { openBinarySource } from '../../nodes/TikTok/core/binarySource';
-import { UploadCancelledError, UploadError, uploadChunks } from '../../nodes/TikTok/core/upload';
-import type { VideoSource } from '../../nodes/TikTok/core/videoSource';
+import { planChunks, type ChunkPlan } from '../../nodes/TikTok/core/video/chunkPlan';
+import { openBinarySource } from '../../nodes/TikTok/core/media/binarySource';
+import { UploadCancelledError, UploadError, uploadChunks } from '../../nodes/TikTok/core/video/upload';
+import type { VideoSource } from '../../nodes/TikTok/core/media/videoSource';
 
 // n8n-core's real request path (the same OutboundHttp instance n8n-core's helpers.httpRequest uses).
 const coreDir = path.dirname(require.resolve('n8n-core/package.json'));

@@ -4,7 +4,7 @@ import {
 	parseIPv4,
 	parseIPv6,
 	redactUrl,
-} from '../../nodes/TikTok/core/urlSafety';
+} from '../../nodes/TikTok/core/media/urlSafety';
 
 const strict = { allowPrivateNetworks: false };
 const sandbox = { allowPrivateNetworks: true };

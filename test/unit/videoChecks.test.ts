@@ -1,6 +1,6 @@
-import { readMp4Header } from '../../nodes/TikTok/core/mp4';
-import type { CreatorOptions } from '../../nodes/TikTok/core/postRules';
-import { checkVideoHeader, VIDEO_LIMITS } from '../../nodes/TikTok/core/videoChecks';
+import { readMp4Header } from '../../nodes/TikTok/core/media/mp4';
+import type { CreatorOptions } from '../../nodes/TikTok/core/post/postSettings';
+import { checkVideoHeader, VIDEO_LIMITS } from '../../nodes/TikTok/core/media/videoChecks';
 import { makeMp4, type Mp4Options } from '../sandbox';
 
 const creator: CreatorOptions = {

@@ -1,4 +1,4 @@
-/** The de-duplication store of the TikTok Trigger (nodes/TikTok/core/webhookDeduplication.ts). */
+/** The de-duplication store of the TikTok Trigger (nodes/TikTok/core/webhook/webhookDeduplication.ts). */
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -8,7 +8,7 @@ import {
 	eventKey,
 	rememberedCount,
 	resetLocalDeduplication,
-} from '../../nodes/TikTok/core/webhookDeduplication';
+} from '../../nodes/TikTok/core/webhook/webhookDeduplication';
 
 const NOW = 1_733_000_000;
 const body = (over: IDataObject = {}): IDataObject => ({

@@ -1,5 +1,5 @@
-/** TikTok webhook bodies -> output items (nodes/TikTok/core/webhookEvent.ts). */
-import { explainFailReason } from '../../nodes/TikTok/core/errors';
+/** TikTok webhook bodies -> output items (nodes/TikTok/core/webhook/webhookEvent.ts). */
+import { explainFailReason } from '../../nodes/TikTok/core/tiktok/errors';
 import {
 	epochToIso,
 	parseContent,
@@ -7,7 +7,7 @@ import {
 	parseWebhookBody,
 	shapeWebhookEvent,
 	TIKTOK_WEBHOOK_EVENTS,
-} from '../../nodes/TikTok/core/webhookEvent';
+} from '../../nodes/TikTok/core/webhook/webhookEvent';
 
 const POST_ID = '7308523530180699593'; // > 2^53: JSON.parse would give 7308523530180700000
 

@@ -11,7 +11,7 @@ import {
 	verifyTikTokSignature,
 	type SignatureCheck,
 	type SignatureFailure,
-} from '../../nodes/TikTok/core/webhookSignature';
+} from '../../nodes/TikTok/core/webhook/webhookSignature';
 
 const SECRET = 'test-client-secret';
 const T = 1733000000;

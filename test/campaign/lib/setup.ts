@@ -5,8 +5,8 @@
  */
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { resetPacing, setPacingWindowForTests } from '../../../nodes/TikTok/core/pacing';
-import { setPollIntervalsForTests } from '../../../nodes/TikTok/core/publishStatus';
+import { resetPacing, setPacingWindowForTests } from '../../../nodes/TikTok/core/tiktok/pacing';
+import { setPollIntervalsForTests } from '../../../nodes/TikTok/core/post/publishStatus';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
 import { collector } from './collector';
 import type { CampaignRun } from './run';

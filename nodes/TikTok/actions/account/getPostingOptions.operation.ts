@@ -6,7 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readPostingOptions } from '../../core/postingOptions';
+import { readPostingOptions } from '../../core/account/postingOptions';
 
 const properties: INodeProperties[] = [
 	{

@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { cancelPost, readPublishId } from '../../core/postLookup';
+import { cancelPost, readPublishId } from '../../core/post/postLookup';
 import { publishIdProperty } from './common.description';
 
 const properties: INodeProperties[] = [

@@ -6,7 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { lookUpPost, readPublishId, type LookupCache } from '../../core/postLookup';
+import { lookUpPost, readPublishId, type LookupCache } from '../../core/post/postLookup';
 import { timeoutMinutesOption } from '../../descriptions/wait.description';
 import { publishIdProperty } from './common.description';
 

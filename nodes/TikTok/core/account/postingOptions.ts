@@ -1,0 +1,44 @@
+/**
+ * The account's posting options right now, from creator_info, so a workflow can branch before it
+ * builds a post: privacy levels offered, interactions the creator turned off, longest video, and
+ * whether TikTok lets the account post now (and TikTok's reason if not). Only what posting needs:
+ * the display name the user already sees in the privacy list, no handle, avatar or other profile data.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { fetchCreatorInfo } from './creatorInfo';
+import { explainTikTokError } from '../tiktok/errors';
+import { asNodeError } from '../tiktok/nodeError';
+import { PRIVACY_LEVEL_NAMES } from '../post/postSettings';
+import { isTikTokErrorCode } from '../tiktok/transport';
+
+/** creator_info answers these with HTTP 200 when the account cannot post now (tiktok-api.md §3.1, G7). */
+export const CANNOT_POST_CODES = ['spam_risk_too_many_posts', 'spam_risk_user_banned_from_posting', 'reached_active_user_cap'];
+
+export async function readPostingOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	let creator;
+	try {
+		creator = await fetchCreatorInfo.call(ctx, itemIndex);
+	} catch (error) {
+		const code = CANNOT_POST_CODES.find((candidate) => isTikTokErrorCode(error, candidate));
+		if (!code) throw asNodeError(ctx.getNode(), error, itemIndex);
+		const { summary, hint } = explainTikTokError(code);
+		const context = (error as { context?: { logId?: unknown } }).context;
+		return {
+			canPost: false,
+			cannotPostReason: code,
+			cannotPostMessage: `${summary}. ${hint}`,
+			logId: typeof context?.logId === 'string' ? context.logId : null,
+		};
+	}
+	return {
+		canPost: true,
+		displayName: creator.nickname ?? null,
+		privacyLevelOptions: creator.privacyLevelOptions,
+		privacyLevels: creator.privacyLevelOptions.map((value) => ({ value, name: PRIVACY_LEVEL_NAMES[value] ?? value })),
+		commentDisabled: creator.commentDisabled,
+		duetDisabled: creator.duetDisabled,
+		stitchDisabled: creator.stitchDisabled,
+		maxVideoPostDurationSec: creator.maxVideoPostDurationSec ?? null,
+	};
+}

@@ -1,0 +1,73 @@
+/**
+ * The contract every video source meets: a sized, forward-only source of video bytes, cut into
+ * exactly the chunks of a ChunkPlan. Implementations: streamSource.ts (a stream of pieces: n8n's
+ * binary stream or a download) and bufferSource.ts (n8n's in-memory binary). Opened by
+ * binarySource.ts (an item's binary field) and download.ts (a URL).
+ */
+import type { ChunkPlan } from '../video/chunkPlan';
+import { formatBytes } from '../tiktok/http';
+import { checkVideoBytes, type VideoContentType } from './mediaType';
+
+/** How many bytes `head()` returns at most (for MP4 duration and file type sniffing). */
+export const HEAD_BYTES = 1_048_576;
+
+export interface SourceChunk {
+	index: number;
+	start: number;
+	end: number;
+	data: Buffer;
+}
+
+export interface VideoSourceStats {
+	/** Size in bytes of the largest Buffer this source allocated (not counting subarray views). */
+	largestAllocation: number;
+	/** Number of Buffers this source allocated. */
+	allocations: number;
+}
+
+export interface VideoSource {
+	size: number;
+	contentType: string;
+	fileName?: string;
+	origin: 'binary' | 'download';
+	/**
+	 * Yields the plan's chunks in order. Can be iterated once (forward-only). A chunk's `data` may be
+	 * overwritten by the next chunk: use it (send it, retry it) before asking for the next one.
+	 */
+	chunks(plan: ChunkPlan): AsyncGenerator<SourceChunk>;
+	/** The first up to 1 MiB of the file; buffered and replayed, so the stream is read once. */
+	head(): Promise<Buffer>;
+	/** Releases the underlying stream. Safe to call more than once. */
+	close(): void;
+	readonly stats?: VideoSourceStats;
+}
+
+/** What the opener knows about the video before reading it. */
+export interface SourceMeta {
+	size: number;
+	contentType: VideoContentType;
+	fileName?: string;
+	origin: 'binary' | 'download';
+	/** e.g. 'The binary field "data"' — used at the start of error messages. */
+	label: string;
+}
+
+/** A plan made for another size would cut the video wrong. */
+export function assertPlanFits(plan: ChunkPlan, size: number): void {
+	if (plan.videoSize !== size) {
+		throw new Error(
+			`The chunk plan is for ${formatBytes(plan.videoSize)} but the video is ${formatBytes(size)}`,
+		);
+	}
+}
+
+/** Checks the first bytes against the declared type (and keeps the sniffed type); closes the source when they are not a video. */
+export async function checkHead(source: VideoSource, declared: VideoContentType, label: string): Promise<void> {
+	let ok = false;
+	try {
+		source.contentType = checkVideoBytes(await source.head(), declared, label);
+		ok = true;
+	} finally {
+		if (!ok) source.close();
+	}
+}

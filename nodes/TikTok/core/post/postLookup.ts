@@ -1,0 +1,123 @@
+/**
+ * A post looked up later by its publish_id (from an earlier run, a sheet, a webhook): its status once
+ * or its final status with the posting nodes' waiter, and the cancel of a URL pull in progress.
+ * The output has the posting nodes' fields, so a workflow reads both the same way.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { ENDPOINTS } from '../tiktok/constants';
+import { fetchCreatorInfo } from '../account/creatorInfo';
+import { explainFailReason } from '../tiktok/errors';
+import { PHOTO_FAIL_REASONS } from '../photo/photoErrors';
+import { describePublishId, postUrlFor } from './postUrls';
+import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
+import { tikTokApiRequest } from '../tiktok/transport';
+
+export interface LookupCache {
+	/** creator_info's handle, for post URLs; null when it could not be read (drafts-only credential) */
+	username?: string | null;
+}
+
+export function readPublishId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const publishId = String(ctx.getNodeParameter('publishId', itemIndex, '') ?? '').trim();
+	if (!publishId) {
+		throw new NodeOperationError(ctx.getNode(), 'Publish ID is empty.', {
+			itemIndex,
+			description: 'Map the publishId output of a TikTok posting node (or a stored publish_id) into Publish ID.',
+		});
+	}
+	return publishId;
+}
+
+/**
+ * The status of a publish_id: fetched once, then (when `wait`) polled with the posting nodes' waiter
+ * until a final status or the timeout. FAILED is an answer here, not an error: the workflow asked.
+ */
+export async function lookUpPost(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	args: { publishId: string; wait: boolean; timeoutMs: number },
+	cache: LookupCache,
+): Promise<IDataObject> {
+	const kind = describePublishId(args.publishId);
+	// A draft's final status for this node is SEND_TO_USER_INBOX (the user finishes it in the app).
+	const mode: PostMode = kind.mode === 'direct_post' ? 'direct' : 'inbox';
+	let status: PublishStatus = await fetchPublishStatus(ctx, args.publishId, itemIndex);
+	let timedOut = false;
+	if (args.wait && !isFinalStatus(status.status, mode)) {
+		const result = await waitForPublishResult(ctx, { publishId: args.publishId, mode, timeoutMs: args.timeoutMs, itemIndex });
+		({ timedOut, ...status } = result);
+	}
+	const final = isFinalStatus(status.status, mode);
+	const json: IDataObject = {
+		publishId: args.publishId,
+		status: status.status,
+		final,
+		mode: kind.mode,
+		mediaType: kind.mediaType,
+		waited: args.wait,
+		timedOut,
+	};
+	if (status.failReason) json.failReason = status.failReason;
+	if (status.uploadedBytes !== undefined) json.uploadedBytes = status.uploadedBytes;
+	if (status.downloadedBytes !== undefined) json.downloadedBytes = status.downloadedBytes;
+	if (status.postIds.length) {
+		json.postIds = status.postIds;
+		const username = await creatorHandle(ctx, itemIndex, cache);
+		json.postUrl = postUrlFor(status.postIds[0], kind.mediaType, username);
+	}
+	json.note = statusNote(status, kind, timedOut);
+	return json;
+}
+
+function statusNote(status: PublishStatus, kind: ReturnType<typeof describePublishId>, timedOut: boolean): string {
+	if (status.status === 'FAILED') {
+		const reason = status.failReason ?? 'unknown';
+		const photo = kind.mediaType === 'photo' ? PHOTO_FAIL_REASONS[reason] : undefined;
+		const { summary, hint } = photo ?? explainFailReason(reason);
+		return `${summary}. ${hint}`;
+	}
+	if (status.status === 'PUBLISH_COMPLETE') {
+		return status.postIds.length
+			? 'Published.'
+			: 'Published. TikTok gives the post id only once a public post has passed moderation (never for Only Me or other non-public posts): look it up again later for the post URL.';
+	}
+	if (status.status === 'SEND_TO_USER_INBOX') {
+		return 'The draft is in the TikTok app inbox: the user finishes and posts it there. Its status becomes PUBLISH_COMPLETE once posted.';
+	}
+	const waiting = timedOut ? 'TikTok had not reported a final status when the timeout ran out. ' : '';
+	return `${waiting}TikTok is still processing this post (${status.status}). Look it up again later; do not post it again.`;
+}
+
+async function creatorHandle(ctx: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<string | undefined> {
+	if (cache.username === undefined) {
+		try {
+			cache.username = (await fetchCreatorInfo.call(ctx, itemIndex)).username ?? null;
+		} catch {
+			// A drafts-only credential cannot read creator_info: the embed address works without the handle.
+			cache.username = null;
+		}
+	}
+	return cache.username ?? undefined;
+}
+
+/**
+ * Cancels a URL pull still in progress (best effort, TikTok's word), then reads the status once so
+ * the output says where the post ended. `publish_not_cancellable` comes back as an explained error.
+ */
+export async function cancelPost(ctx: IExecuteFunctions, itemIndex: number, publishId: string): Promise<IDataObject> {
+	await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.cancel, { body: { publish_id: publishId }, itemIndex, rateLimit: 'other' });
+	const json: IDataObject = { publishId, cancelled: true, ...describePublishId(publishId) };
+	try {
+		const status = await fetchPublishStatus(ctx, publishId, itemIndex);
+		json.status = status.status;
+		if (status.failReason) json.failReason = status.failReason;
+		json.note =
+			status.status === 'FAILED' && status.failReason === 'publish_cancelled'
+				? 'TikTok stopped pulling the media: nothing will be posted.'
+				: `TikTok accepted the cancel (best effort); the post is now ${status.status}. Look it up again to be sure.`;
+	} catch {
+		json.note = 'TikTok accepted the cancel (best effort), but its status could not be read now. Look it up again to be sure.';
+	}
+	return json;
+}

@@ -1,0 +1,46 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
+
+import { assertDirectPostAllowed, type ExecutionCache } from './account/executionCache';
+import { asNodeError } from './tiktok/nodeError';
+import { readVideoPostRequest } from './video/videoParameters';
+import { postVideo } from './video/videoFlow';
+import type { PostMode } from './post/publishStatus';
+
+/**
+ * The item loop of every node of the package: one item after another (TikTok's limits are per
+ * account, and the transport paces calls), an error item per failing item when "Continue On Fail" is
+ * set, except when the execution was cancelled.
+ */
+export async function runItems(
+	ctx: IExecuteFunctions,
+	handleItem: (itemIndex: number) => Promise<INodeExecutionData | INodeExecutionData[]>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const result = await handleItem(itemIndex);
+			output.push(...(Array.isArray(result) ? result : [result]));
+		} catch (error) {
+			const cancelled = ctx.getExecutionCancelSignal?.()?.aborted === true;
+			if (ctx.continueOnFail() && !cancelled) {
+				const json: IDataObject = { error: (error as Error).message };
+				const description = (error as NodeOperationError).description;
+				if (description) json.description = description;
+				output.push({ json, pairedItem: { item: itemIndex } });
+				continue;
+			}
+			throw asNodeError(ctx.getNode(), error, itemIndex);
+		}
+	}
+	return [output];
+}
+
+/** What TikTok Publish Video and TikTok Upload Video run. */
+export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
+	const cache: ExecutionCache = {};
+	return await runItems(this, async (itemIndex) => {
+		if (mode === 'direct') await assertDirectPostAllowed(this, itemIndex, cache);
+		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
+	});
+}

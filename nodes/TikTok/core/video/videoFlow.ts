@@ -1,0 +1,85 @@
+/**
+ * Posts one item's video, end to end, for both nodes: delivery chosen, account and creator checked,
+ * video handed over (delivery.ts), final status awaited (publishStatus.ts), output item shaped
+ * (outputItem.ts). Every check that can fail does so before init, so a refused item sends nothing.
+ */
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { assertExpectedAccount } from '../account/accountCheck';
+import { fetchCreatorInfo, type CreatorInfo } from '../account/creatorInfo';
+import { chooseDelivery, deliverVideo } from './videoTransfer';
+import { tikTokFailReasonError } from '../tiktok/errors';
+import type { ExecutionCache } from '../account/executionCache';
+import { buildOutputItem } from './videoOutput';
+import type { DirectPostRequest, VideoPostRequest } from './videoParameters';
+import { awaitsPostId, waitForPostIdAfterPublish } from '../post/postIdWait';
+import { creatorProblems } from '../post/postSettings';
+import { waitAfterHandover, type PostIdWait, type WaitResult } from '../post/publishStatus';
+
+export async function postVideo(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: VideoPostRequest,
+	cache: ExecutionCache,
+): Promise<INodeExecutionData> {
+	const startedAt = Date.now();
+	const delivery = await chooseDelivery(ctx, itemIndex, request, cache);
+	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
+	const creator = request.mode === 'direct' ? await checkCreator(ctx, itemIndex, request, cache) : undefined;
+
+	const delivered = await deliverVideo(ctx, itemIndex, request, delivery, creator, cache);
+
+	let result: WaitResult | undefined;
+	let postIdWait: PostIdWait | undefined;
+	if (request.waitForResult) {
+		result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
+		if (request.mode === 'direct' && awaitsPostId(request.post.privacyLevel, request.postIdWaitMs, result)) {
+			postIdWait = await waitForPostIdAfterPublish(ctx, {
+				itemIndex,
+				publishId: delivered.publishId,
+				timeoutMs: request.postIdWaitMs,
+				media: 'video',
+			});
+			result = { ...result, postIds: postIdWait.postIds };
+		}
+	}
+	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt, postIdWait });
+}
+
+/** Direct Post: the creator can post now, and the post settings fit the creator's options. */
+async function checkCreator(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: DirectPostRequest,
+	cache: ExecutionCache,
+): Promise<CreatorInfo> {
+	const creator = (cache.creatorInfo ??= await fetchCreatorInfo.call(ctx, itemIndex));
+	const problems = creatorProblems(request.post, creator);
+	if (problems.length) {
+		throw new NodeOperationError(ctx.getNode(), problems[0], {
+			itemIndex,
+			description: problems.slice(1).join(' ') || undefined,
+		});
+	}
+	return creator;
+}
+
+/** Waits for TikTok's final status; a FAILED status becomes the explained fail_reason error. */
+async function waitForFinalStatus(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: VideoPostRequest,
+	publishId: string,
+): Promise<WaitResult> {
+	const result = await waitAfterHandover(ctx, {
+		publishId,
+		mode: request.mode,
+		timeoutMs: request.timeoutMs,
+		itemIndex,
+		handedOver: `The video had already been handed over to TikTok (all its bytes, or its URL to pull), so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`,
+	});
+	if (result.status === 'FAILED') {
+		throw tikTokFailReasonError(ctx.getNode(), result.failReason ?? 'unknown', { publishId, itemIndex });
+	}
+	return result;
+}

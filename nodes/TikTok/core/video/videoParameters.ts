@@ -1,0 +1,118 @@
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import { chunkSizeFromMegabytes } from './chunkPlan';
+import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from '../post/postIdWait';
+import { settingsProblems, type PostSettings } from '../post/postSettings';
+import type { PostMode } from '../post/publishStatus';
+
+export type UploadMethod = 'auto' | 'pull' | 'download';
+
+/** What every item asks for, whatever the mode: read from the node's parameters, checked before any call. */
+interface VideoRequestBase {
+	source: 'binary' | 'url';
+	binaryPropertyName: string;
+	videoUrl: string;
+	uploadMethod: UploadMethod;
+	expectedAccount: string;
+	waitForResult: boolean;
+	timeoutMs: number;
+	/** undefined = Auto (one request up to 64,000,000 bytes, else 32,000,000-byte chunks) */
+	chunkSize?: number;
+	keepVideo: boolean;
+}
+
+/** TikTok Publish Video: a direct post, with its caption, privacy and interaction settings. */
+export interface DirectPostRequest extends VideoRequestBase {
+	mode: 'direct';
+	post: PostSettings;
+	/** How long to keep polling after PUBLISH_COMPLETE for a public post's id; 0 = not at all. */
+	postIdWaitMs: number;
+}
+
+/** TikTok Upload Video: a draft sent to the creator's inbox (TikTok takes no post settings). */
+export interface DraftRequest extends VideoRequestBase {
+	mode: 'inbox';
+}
+
+/** Everything one item asks for; the mode decides the type, so a direct post always has its settings. */
+export type VideoPostRequest = DirectPostRequest | DraftRequest;
+
+interface SharedOptions {
+	chunkSizeMb?: number;
+	keepVideo?: boolean;
+	timeoutMinutes?: number;
+	coverTimestampMs?: number;
+	postIdWaitMinutes?: number;
+}
+
+export function readVideoPostRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	mode: PostMode,
+): VideoPostRequest {
+	const fail = (message: string, description?: string) =>
+		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+
+	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as SharedOptions;
+
+	// Chunk Size not added = Auto.
+	let chunkSize: number | undefined;
+	if (options.chunkSizeMb !== undefined && options.chunkSizeMb !== null) {
+		try {
+			chunkSize = chunkSizeFromMegabytes(options.chunkSizeMb);
+		} catch (error) {
+			throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64, or remove the option for Auto.');
+		}
+	}
+	const timeoutMinutes = options.timeoutMinutes ?? 10;
+	if (!(timeoutMinutes > 0)) {
+		throw fail(`Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`);
+	}
+
+	const base: VideoRequestBase = {
+		source,
+		binaryPropertyName:
+			source === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex)).trim() : '',
+		videoUrl: source === 'url' ? String(ctx.getNodeParameter('videoUrl', itemIndex)).trim() : '',
+		uploadMethod:
+			source === 'url' ? (ctx.getNodeParameter('uploadMethod', itemIndex, 'auto') as UploadMethod) : 'auto',
+		expectedAccount: String(ctx.getNodeParameter('expectedAccount', itemIndex, '')),
+		waitForResult: ctx.getNodeParameter('waitForResult', itemIndex, true) as boolean,
+		timeoutMs: timeoutMinutes * 60_000,
+		chunkSize,
+		keepVideo: options.keepVideo === true,
+	};
+	if (source === 'url' && !base.videoUrl) {
+		throw fail('Video URL is empty.', 'Enter the https address of the video, or map it from the input.');
+	}
+	if (source === 'binary' && !base.binaryPropertyName) {
+		throw fail('Input Binary Field is empty.', 'Enter the name of the binary field holding the video, usually "data".');
+	}
+
+	if (mode === 'inbox') return { ...base, mode };
+
+	const commercialContent = ctx.getNodeParameter('commercialContent', itemIndex, false) as boolean;
+	const post: PostSettings = {
+		caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
+		privacyLevel: String(ctx.getNodeParameter('privacyLevel', itemIndex, '')).trim(),
+		allowComments: ctx.getNodeParameter('allowComments', itemIndex, false) as boolean,
+		allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
+		allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
+		commercialContent,
+		yourBrand: commercialContent && (ctx.getNodeParameter('yourBrand', itemIndex, false) as boolean),
+		brandedContent:
+			commercialContent && (ctx.getNodeParameter('brandedContent', itemIndex, false) as boolean),
+		isAiGenerated: ctx.getNodeParameter('isAiGenerated', itemIndex, false) as boolean,
+		coverTimestampMs: options.coverTimestampMs,
+	};
+	const problems = settingsProblems(post);
+	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
+	let postIdWaitMs: number;
+	try {
+		postIdWaitMs = postIdWaitMsFrom(options.postIdWaitMinutes);
+	} catch (error) {
+		throw fail((error as Error).message, POST_ID_WAIT_HINT);
+	}
+	return { ...base, mode, post, postIdWaitMs };
+}
