@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * TikTok as it behaves in the field (issue 9), through n8n-core's real request path against the
  * sandbox modes that reproduce it: multi-chunk rejections (G14), post ids after moderation, TikTok's

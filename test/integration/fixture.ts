@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Shared set-up for node integration tests: a TikTok sandbox with quick processing, scaled-down
  * polling, and helpers that run a node the way n8n does and collect what a test asserts on.
