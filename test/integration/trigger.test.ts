@@ -297,6 +297,28 @@ describe('webhook() on hand-made requests', () => {
 		expect(answer.logs[0].message).toContain('[missing_body]');
 	});
 
+	const toleranceOption = (new TikTokTrigger().description.properties.find((p) => p.name === 'options')!.options as Array<{ name: string; default?: unknown }>).find(
+		(o) => o.name === 'timestampToleranceSec',
+	)!;
+
+	it.each([
+		['without the Timestamp Tolerance option', {}],
+		['with the option added and left at its default', { timestampToleranceSec: toleranceOption.default }],
+	])('%s a signed time up to 5 minutes old is accepted, older is refused', async (_name, options) => {
+		const body = '{"event":"post.publish.complete","create_time":1733000000,"content":"{}"}';
+		const parameters = { events: ['*'], options };
+		const receivedAt = now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(receivedAt * 1000);
+		try {
+			expect((await call(body, signed(body, SECRET, receivedAt - 300), parameters)).status).toBe(200);
+			const stale = await call(body, signed(body, SECRET, receivedAt - 301), parameters);
+			expect(stale.status).toBe(401);
+			expect(stale.logs[0].message).toContain('[timestamp_out_of_tolerance]');
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('no or malformed header: 401', async () => {
 		expect((await call('{}', { 'content-type': 'application/json' })).status).toBe(401);
 		expect((await call('{}', { 'content-type': 'application/json', 'tiktok-signature': 'sha256=abc' })).logs[0].message).toContain('[malformed_header]');
