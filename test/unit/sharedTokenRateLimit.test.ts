@@ -65,7 +65,7 @@ async function postInits(transport: TransportModule, credentials: ReturnType<typ
 		Array.from({ length: count }, async () => {
 			const ctx = createTestContext({ credentials });
 			const send = ctx.helpers.httpRequestWithAuthentication;
-			ctx.helpers.httpRequestWithAuthentication = async function counted(this: unknown, ...args: Parameters<typeof send>) {
+			ctx.helpers.httpRequestWithAuthentication = async function counted(this: ThisParameterType<typeof send>, ...args: Parameters<typeof send>) {
 				inFlight++;
 				try {
 					return await send.apply(this, args);
