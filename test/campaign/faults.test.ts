@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Issue 5 — reliability and security campaign, part 1: faults.
  * The promise: whatever happens, a video is published once or not at all, the user is told which,
