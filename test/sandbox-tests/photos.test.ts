@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { inspectImage, makeImage, startSandbox, type ImageSpec, type Sandbox } from '../sandbox';
-import { api, fetchStatus, sha256, sleep, waitForFinal } from './helpers';
+import { api, fetchStatus, sha256, waitForFinal } from './helpers';
 
 const CONTENT_INIT = '/post/publish/content/init/';
 
@@ -256,9 +256,9 @@ describe('sandbox photo posts (content/init + pull)', () => {
 	});
 
 	it('cancel while a photo is still being pulled: FAILED publish_cancelled, then publish_not_cancellable', async () => {
-		const res = await init(direct([`${media}a.jpg`, `${media}slow.jpg?bytes=90000&stallMs=5000`]));
+		// the second photo's last byte is held for 10 minutes: the pull cannot end before the cancel
+		const res = await init(direct([`${media}a.jpg`, `${media}slow.jpg?bytes=90000&stallMs=600000`]));
 		const publishId = res.json.data.publish_id;
-		await sleep(100);
 		expect((await fetchStatus(sandbox, token, publishId)).json.data.status).toBe('PROCESSING_DOWNLOAD');
 		expect((await api(sandbox, token, 'POST', '/post/publish/cancel/', { publish_id: publishId })).code).toBe('ok');
 		expect((await fetchStatus(sandbox, token, publishId)).json.data).toMatchObject({ status: 'FAILED', fail_reason: 'publish_cancelled' });
