@@ -7,10 +7,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { fetchCreatorInfo } from './creatorInfo';
-import { explainTikTokError } from '../tiktok/errors';
+import { explainTikTokError, isTikTokErrorCode } from '../tiktok/errors';
 import { asNodeError } from '../tiktok/nodeError';
 import { PRIVACY_LEVEL_NAMES } from '../post/postSettings';
-import { isTikTokErrorCode } from '../tiktok/transport';
 
 /** creator_info answers these with HTTP 200 when the account cannot post now (tiktok-api.md §3.1, G7). */
 export const CANNOT_POST_CODES = ['spam_risk_too_many_posts', 'spam_risk_user_banned_from_posting', 'reached_active_user_cap'];

@@ -420,3 +420,8 @@ export function tikTokTokenError(
 	error.context.httpStatus = null;
 	return error;
 }
+
+/** True when `error` is a TikTok error built by this module with the given code. */
+export function isTikTokErrorCode(error: unknown, code: string): boolean {
+	return error instanceof NodeApiError && error.context?.tiktokCode === code;
+}

@@ -16,7 +16,7 @@ import { initFileUpload, initPullFromUrl, type FileUploadInit } from '../post/pu
 import { readMp4Header } from '../media/mp4';
 import { asNodeError, operationError } from '../tiktok/nodeError';
 import type { VideoPostRequest } from './videoParameters';
-import { isTikTokErrorCode } from '../tiktok/transport';
+import { isTikTokErrorCode } from '../tiktok/errors';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
 import { assertDownloadableUrl, assertPullableUrl } from '../media/urlSafety';
 import { checkVideoHeader, type VideoChecksReport } from '../media/videoChecks';
