@@ -6,7 +6,8 @@
  * plus one piece. A stream that ends early or gives more bytes than declared is an error.
  */
 import { largestChunkLength, type ChunkPlan } from '../video/chunkPlan';
-import { errorText, formatBytes, safeCause } from '../tiktok/http';
+import { errorText, safeCause } from '../http/failures';
+import { formatBytes } from '../tiktok/wording';
 import { assertPlanFits, HEAD_BYTES, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 /** Anything a Readable offers that we use; typed structurally (runtime code may not import `stream`). */

@@ -5,7 +5,7 @@
  * binarySource.ts (an item's binary field) and download.ts (a URL).
  */
 import type { ChunkPlan } from '../video/chunkPlan';
-import { formatBytes } from '../tiktok/http';
+import { formatBytes } from '../tiktok/wording';
 import { checkVideoBytes, type VideoContentType } from './mediaType';
 
 /** How many bytes `head()` returns at most (for MP4 duration and file type sniffing). */

@@ -16,7 +16,8 @@ import { fetchCreatorInfo, type CreatorInfo } from '../account/creatorInfo';
 import { tikTokFailReasonError } from '../tiktok/errors';
 import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
 import { requestPublishInit } from '../post/publishInit';
-import { asNodeError, operationError } from '../tiktok/nodeError';
+import { asNodeError, refusedItemError } from '../tiktok/nodeError';
+import { NOTHING_POSTED } from '../tiktok/wording';
 import { checkPhotoHeads } from './photoHeads';
 import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
 import type { PhotoPostRequest } from './photoParameters';
@@ -35,8 +36,7 @@ export async function postPhotos(
 	const startedAt = Date.now();
 	const { post } = request;
 	const node = ctx.getNode();
-	const refuse = (problems: string[], outcome = 'Nothing was sent to TikTok.') =>
-		operationError(node, problems[0], { itemIndex, description: [...problems.slice(1), outcome].join(' ') });
+	const refuse = (problems: string[], outcome?: string) => refusedItemError(node, problems, { itemIndex, outcome });
 
 	if (post.mode === 'direct') await assertDirectPostAllowed(ctx, itemIndex, cache);
 	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
@@ -59,7 +59,7 @@ export async function postPhotos(
 			creator,
 		);
 		// creator_info was read, but nothing of the post was sent
-		if (problems.length) throw refuse(problems, 'Nothing was posted.');
+		if (problems.length) throw refuse(problems, NOTHING_POSTED);
 	}
 
 	let publishId: string;

@@ -9,7 +9,9 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { discardBody, errorText, isAbortError, responseHeader, type FullResponse } from '../tiktok/http';
+import { discardBody, responseHeader, type FullResponse } from '../http/responses';
+import { errorText, isAbortError } from '../http/failures';
+import { NOTHING_SENT } from '../tiktok/wording';
 import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoVerdict';
 
 /** Photos read at the same time: quick for 35 photos, gentle on a small shop's server. */
@@ -44,7 +46,7 @@ function messageOf(error: unknown): string {
 
 function cancelled(ctx: IExecuteFunctions): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled while the photos were being checked.', {
-		description: 'Nothing was sent to TikTok.',
+		description: NOTHING_SENT,
 	});
 }
 

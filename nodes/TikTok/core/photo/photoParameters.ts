@@ -1,5 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { refusedItemError } from '../tiktok/nodeError';
+
 import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from '../post/postIdWait';
 import { photoPostProblems, photoUrlsFrom, type PhotoPost, type PhotoPostMode } from './photoRules';
 
@@ -22,7 +24,7 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 	try {
 		imageUrls = photoUrlsFrom(ctx.getNodeParameter('photoUrls', itemIndex, ''));
 	} catch (error) {
-		throw fail((error as Error).message, 'Nothing was sent to TikTok.');
+		throw refusedItemError(ctx.getNode(), [(error as Error).message], { itemIndex });
 	}
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number; postIdWaitMinutes?: number };
 	const timeoutMinutes = options.timeoutMinutes ?? 10;
@@ -55,7 +57,7 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 		};
 	}
 	const problems = photoPostProblems(post);
-	if (problems.length) throw fail(problems[0], [...problems.slice(1), 'Nothing was sent to TikTok.'].join(' '));
+	if (problems.length) throw refusedItemError(ctx.getNode(), problems, { itemIndex });
 
 	return {
 		post,

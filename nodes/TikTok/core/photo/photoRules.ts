@@ -36,12 +36,13 @@ export interface PhotoPost {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "photo 2 of 5 (https://host/path)": how messages name a photo. The query is left out (signatures). */
+/**
+ * "Photo 2 of 5 (https://host/path)": how messages name a photo, always as a sentence's subject. The
+ * query is left out (signatures).
+ */
 export function photoLabel(position: number, total: number, url: string): string {
-	return `photo ${position} of ${total} (${redactUrl(url)})`;
+	return `Photo ${position} of ${total} (${redactUrl(url)})`;
 }
-
-export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function parseJsonOrUndefined(text: string): unknown {
 	try {
@@ -113,24 +114,24 @@ export function photoUrlProblems(urls: string[], options: { allowPrivateNetworks
 		const label = photoLabel(index + 1, urls.length, url);
 		const parsed = tryParseUrl(url);
 		if (!parsed || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-			problems.push(`${capitalize(label)} is not a full URL. Enter an address starting with https://.`);
+			problems.push(`${label} is not a full URL. Enter an address starting with https://.`);
 			return;
 		}
 		const httpAllowed = options.allowPrivateNetworks && parsed.protocol === 'http:';
 		if (parsed.protocol !== 'https:' && !httpAllowed) {
-			problems.push(`${capitalize(label)} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`);
+			problems.push(`${label} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`);
 			return;
 		}
 		if (parsed.username || parsed.password) {
-			problems.push(`${capitalize(label)} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`);
+			problems.push(`${label} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`);
 			return;
 		}
 		if (options.allowPrivateNetworks) return;
 		const host = parsed.hostname.replace(/^\[|\]$/g, '');
 		if (parseIPv4(host) !== undefined || parseIPv6(host) !== undefined) {
-			problems.push(`${capitalize(label)} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`);
+			problems.push(`${label} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`);
 		} else if (privateHostReason(parsed) === 'localhost') {
-			problems.push(`${capitalize(label)} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`);
+			problems.push(`${label} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`);
 		}
 	});
 	return problems;

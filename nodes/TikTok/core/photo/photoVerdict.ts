@@ -4,7 +4,7 @@
  * say what could not be checked (no Range support, no stated size, pixels beyond the head).
  */
 import { IMAGE_FORMAT_NAMES, readImageHead, type ImageHead } from '../media/imageHead';
-import { capitalize, photoLabel } from './photoRules';
+import { photoLabel } from './photoRules';
 import { redactUrl } from '../media/urlSafety';
 
 /** G10: one photo over 1080 px on its short side fails the whole post (picture_size_check_failed). */
@@ -65,7 +65,7 @@ export function statedTotalBytes(
 
 /** Judges one photo from what its server answered: refuse what TikTok would fail, note what is unknown. */
 export function judgePhoto(position: number, total: number, url: string, fetched: PhotoHeadFetch): PhotoVerdict {
-	const label = capitalize(photoLabel(position, total, url));
+	const label = photoLabel(position, total, url);
 	const check: PhotoCheck = { position, format: 'unknown' };
 	if (fetched.kind === 'network_error') {
 		return {

@@ -11,7 +11,7 @@
  * place, and table-tested.
  */
 import { scrubSecrets, type OAuthRefusal, type TikTokErrorInfo, type TokenRefusalKind } from './errors';
-import { responseHeader } from './http';
+import { responseHeader } from '../http/responses';
 import { tryParseJsonPreservingBigIntegers } from './json';
 
 /** What we learned from one HTTP exchange, success or failure. Holds no request data. */

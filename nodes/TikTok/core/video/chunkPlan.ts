@@ -3,7 +3,7 @@
  * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes stay within the range
  * that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
  */
-import { formatBytes } from '../tiktok/http';
+import { formatBytes } from '../tiktok/wording';
 
 /** 5 MiB: the smallest chunk TikTok accepts (and the threshold under which a file must be one chunk). */
 export const MIN_CHUNK_SIZE = 5_242_880;

@@ -5,7 +5,8 @@
  * chunk again, 403 = upload URL expired, anything else = stop with a message the user can act on.
  * uploadChunks (upload.ts) only sends, sleeps and counts on these verdicts.
  */
-import { errorCode, formatBytes, isNetworkError } from '../tiktok/http';
+import { errorCode, isNetworkError } from '../http/failures';
+import { formatBytes } from '../tiktok/wording';
 
 /** Where the upload stands when an answer arrives. */
 export interface ChunkAttempt {

@@ -11,10 +11,10 @@ import { planChunks, singleRequestPlan, type ChunkPlan } from './chunkPlan';
 import type { CreatorInfo } from '../account/creatorInfo';
 import { openDownloadSource } from '../media/download';
 import { isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
-import { formatBytes } from '../tiktok/http';
+import { formatBytes } from '../tiktok/wording';
 import { initFileUpload, initPullFromUrl, type FileUploadInit } from '../post/publishInit';
 import { readMp4Header } from '../media/mp4';
-import { asNodeError, operationError } from '../tiktok/nodeError';
+import { asNodeError, operationError, refusedItemError } from '../tiktok/nodeError';
 import type { VideoPostRequest } from './videoParameters';
 import { isTikTokErrorCode } from '../tiktok/errors';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
@@ -95,10 +95,7 @@ async function downloadDelivery(
 	try {
 		assertDownloadableUrl(request.videoUrl, { allowPrivateNetworks });
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
-			itemIndex,
-			description: 'Nothing was sent to TikTok. Use a public https URL of the video file.',
-		});
+		throw refusedItemError(ctx.getNode(), [(error as Error).message, 'Use a public https URL of the video file.'], { itemIndex });
 	}
 	return {
 		kind: 'file',
@@ -272,19 +269,13 @@ async function openChecked(
 	} catch (error) {
 		if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error, itemIndex);
 		// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline
-		throw operationError(ctx.getNode(), (error as Error).message, {
-			itemIndex,
-			description: 'Nothing was sent to TikTok.',
-		});
+		throw refusedItemError(ctx.getNode(), [(error as Error).message], { itemIndex });
 	}
 	const header = source.contentType === 'video/webm' ? undefined : readMp4Header(await source.head());
 	const { problems, report } = checkVideoHeader(header, source.contentType, creator);
 	if (problems.length) {
 		source.close();
-		throw operationError(ctx.getNode(), problems[0], {
-			itemIndex,
-			description: [...problems.slice(1), 'Nothing was sent to TikTok.'].join(' '),
-		});
+		throw refusedItemError(ctx.getNode(), problems, { itemIndex });
 	}
 	return { source, checks: report };
 }
@@ -298,9 +289,6 @@ function planFor(
 	try {
 		return planChunks(source.size, request.chunkSize);
 	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message, {
-			itemIndex,
-			description: 'Nothing was sent to TikTok. TikTok accepts videos up to 4 GB.',
-		});
+		throw refusedItemError(ctx.getNode(), [(error as Error).message, 'TikTok accepts videos up to 4 GB.'], { itemIndex });
 	}
 }
