@@ -1,7 +1,7 @@
 // Prints the README's errors tables from the package's own tables (run after `npm run build`):
 //   node scripts/errors-table.js
 // test/unit/readme.test.ts checks that the README lists every code.
-const { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } = require('../dist/nodes/TikTok/core/tiktok/errors');
+const { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } = require('../dist/nodes/TikTok/core/tiktok/errorCatalogue');
 
 const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (title, entries) =>

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } from '../../nodes/TikTok/core/tiktok/errors';
+import { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } from '../../nodes/TikTok/core/tiktok/errorCatalogue';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 

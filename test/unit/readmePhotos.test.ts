@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PHOTO_ERROR_CODES, PHOTO_FAIL_REASONS } from '../../nodes/TikTok/core/photo/photoErrors';
+import { PHOTO_ERROR_CODES, PHOTO_FAIL_REASONS } from '../../nodes/TikTok/core/tiktok/errorCatalogue';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const photos = readme.slice(readme.indexOf('## TikTok Post Photos'), readme.indexOf('## TikTok: look up'));

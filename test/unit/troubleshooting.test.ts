@@ -8,7 +8,8 @@ import { join } from 'node:path';
 
 import type { INode } from 'n8n-workflow';
 
-import { tikTokErrorMessage, tikTokTokenError } from '../../nodes/TikTok/core/tiktok/errors';
+import { tikTokErrorMessage } from '../../nodes/TikTok/core/tiktok/errors';
+import { tikTokTokenError } from '../../nodes/TikTok/core/tiktok/tokenErrors';
 import { creatorProblems } from '../../nodes/TikTok/core/post/postSettings';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');

@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { fetchCreatorInfo } from './creatorInfo';
-import { explainTikTokError, isTikTokErrorCode } from '../tiktok/errors';
+import { explainTikTokError, explanationText, isTikTokErrorCode } from '../tiktok/errors';
 import { asNodeError } from '../tiktok/nodeError';
 import { PRIVACY_LEVEL_NAMES } from '../post/postSettings';
 
@@ -21,12 +21,11 @@ export async function readPostingOptions(ctx: IExecuteFunctions, itemIndex: numb
 	} catch (error) {
 		const code = CANNOT_POST_CODES.find((candidate) => isTikTokErrorCode(error, candidate));
 		if (!code) throw asNodeError(ctx.getNode(), error, itemIndex);
-		const { summary, hint } = explainTikTokError(code);
 		const context = (error as { context?: { logId?: unknown } }).context;
 		return {
 			canPost: false,
 			cannotPostReason: code,
-			cannotPostMessage: `${summary}. ${hint}`,
+			cannotPostMessage: explanationText(explainTikTokError(code)),
 			logId: typeof context?.logId === 'string' ? context.logId : null,
 		};
 	}

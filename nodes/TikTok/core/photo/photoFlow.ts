@@ -13,13 +13,12 @@ import {
 import { assertExpectedAccount } from '../account/accountCheck';
 import { ENDPOINTS } from '../tiktok/constants';
 import { fetchCreatorInfo, type CreatorInfo } from '../account/creatorInfo';
-import { tikTokFailReasonError } from '../tiktok/errors';
+import { explainForPhotos, tikTokFailReasonError } from '../tiktok/errors';
 import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
 import { requestPublishInit } from '../post/publishInit';
 import { asNodeError, refusedItemError } from '../tiktok/nodeError';
 import { NOTHING_POSTED } from '../tiktok/wording';
 import { checkPhotoHeads } from './photoHeads';
-import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
 import type { PhotoPostRequest } from './photoParameters';
 import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
 import { creatorProblems } from '../post/postSettings';
@@ -131,14 +130,9 @@ function photoFailReasonError(
 	publishId: string,
 	unsized: number[],
 ): NodeApiError {
-	const error = tikTokFailReasonError(ctx.getNode(), reason, { publishId, itemIndex });
-	const photo = PHOTO_FAIL_REASONS[reason];
-	if (!photo) return error;
 	const unchecked =
 		reason === 'picture_size_check_failed' && unsized.length
 			? ` The node could not read the size of photo ${unsized.join(', ')}.`
 			: '';
-	error.message = `${photo.summary} [${reason}]`;
-	error.description = `${photo.hint}${unchecked} (publish_id: ${publishId})`;
-	return error;
+	return tikTokFailReasonError(ctx.getNode(), reason, { publishId, itemIndex, media: 'photo', detail: unchecked });
 }

@@ -7,8 +7,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { ENDPOINTS } from '../tiktok/constants';
 import { fetchCreatorInfo } from '../account/creatorInfo';
-import { explainFailReason } from '../tiktok/errors';
-import { PHOTO_FAIL_REASONS } from '../photo/photoErrors';
+import { explainFailReason, explanationText } from '../tiktok/errors';
 import { describePublishId, postUrlFor } from './postUrls';
 import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
 import { tikTokApiRequest } from '../tiktok/transport';
@@ -72,10 +71,7 @@ export async function lookUpPost(
 
 function statusNote(status: PublishStatus, kind: ReturnType<typeof describePublishId>, timedOut: boolean): string {
 	if (status.status === 'FAILED') {
-		const reason = status.failReason ?? 'unknown';
-		const photo = kind.mediaType === 'photo' ? PHOTO_FAIL_REASONS[reason] : undefined;
-		const { summary, hint } = photo ?? explainFailReason(reason);
-		return `${summary}. ${hint}`;
+		return explanationText(explainFailReason(status.failReason ?? 'unknown', kind.mediaType === 'photo' ? 'photo' : 'video'));
 	}
 	if (status.status === 'PUBLISH_COMPLETE') {
 		return status.postIds.length

@@ -10,7 +10,8 @@
  * Authorization header). A module of their own so that the shapes of n8n's errors are read in one
  * place, and table-tested.
  */
-import { scrubSecrets, type OAuthRefusal, type TikTokErrorInfo, type TokenRefusalKind } from './errors';
+import { scrubSecrets, type TikTokErrorInfo } from './errors';
+import type { OAuthRefusal, TokenRefusalKind } from './tokenErrors';
 import { responseHeader } from '../http/responses';
 import { tryParseJsonPreservingBigIntegers } from './json';
 

@@ -8,7 +8,7 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { OAuthRefusal } from './errors';
+import type { OAuthRefusal } from './tokenErrors';
 import { NOTHING_SENT } from './wording';
 
 export type TokenState =

@@ -28,7 +28,8 @@ import { sleep } from 'n8n-workflow';
 import { interpretResponse, outcomeFromResponse, outcomeFromThrown, type ParsedEnvelope, type RawOutcome } from './apiOutcome';
 import { resolveApiBaseUrl, TIKTOK_CREDENTIAL_NAME } from './constants';
 import { refreshRefusal, tokenState } from './credentialState';
-import { tikTokApiError, tikTokTokenError, type OAuthRefusal } from './errors';
+import { tikTokApiError } from './errors';
+import { tikTokTokenError, type OAuthRefusal } from './tokenErrors';
 import { acquirePacingSlot, holdAfterRateLimit, rateLimitBackoffMs } from './pacing';
 
 export type RateLimitedEndpoint = 'init' | 'creatorInfo' | 'status' | 'other';

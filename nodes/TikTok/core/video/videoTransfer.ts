@@ -16,7 +16,7 @@ import { initFileUpload, initPullFromUrl, type FileUploadInit } from '../post/pu
 import { readMp4Header } from '../media/mp4';
 import { asNodeError, operationError, refusedItemError } from '../tiktok/nodeError';
 import type { VideoPostRequest } from './videoParameters';
-import { isTikTokErrorCode } from '../tiktok/errors';
+import { codeHeadline, isTikTokErrorCode, logIdNote } from '../tiktok/errors';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
 import { assertDownloadableUrl, assertPullableUrl } from '../media/urlSafety';
 import { checkVideoHeader, type VideoChecksReport } from '../media/videoChecks';
@@ -238,14 +238,14 @@ function chunkedUploadRefusedError(
 	const logId = refusal.context?.logId;
 	const error = operationError(
 		ctx.getNode(),
-		`TikTok refused the chunked upload of this ${megabytes} MB video ("The chunk size is invalid") [invalid_params]`,
+		codeHeadline(`TikTok refused the chunked upload of this ${megabytes} MB video ("The chunk size is invalid")`, 'invalid_params'),
 		{
 			itemIndex,
 			description:
 				`The node's plan follows TikTok's rules (${plan.totalChunkCount} chunks of ${formatBytes(plan.chunkSize)}), and nothing was uploaded. ` +
 				'TikTok has been seen refusing every upload in several chunks this way while uploads in one request work; it is reported as a TikTok-side problem, not a setting of yours. ' +
 				'What you can do: send a video of at most 64 MB (it goes in one request), or give the node an https URL with Upload Method "TikTok Pulls the URL" from a domain or URL prefix verified in your TikTok app (TikTok downloads it, no chunks), or try again later.' +
-				(logId ? ` (TikTok log_id: ${String(logId)})` : ''),
+				(logId ? logIdNote(String(logId)) : ''),
 		},
 	);
 	error.context.tiktokCode = 'invalid_params';
