@@ -10,7 +10,7 @@ import type { INode } from 'n8n-workflow';
 
 import { tikTokErrorMessage } from '../../nodes/TikTok/core/tiktok/errors';
 import { tikTokTokenError } from '../../nodes/TikTok/core/tiktok/tokenErrors';
-import { creatorProblems } from '../../nodes/TikTok/core/post/postSettings';
+import { creatorProblems } from '../../nodes/TikTok/core/post/directPostRules';
 
 const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Errors and what to do'));

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/postSettings';
+import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/directPostRules';
 
 /**
  * Direct Post settings, laid out as TikTok's content sharing guidelines ask: privacy from the

@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { disclosureProblem, type DirectPostChoices } from '../post/directPostRules';
 import { parseIPv4, parseIPv6, privateHostReason, redactUrl, tryParseUrl } from '../media/urlSafety';
 
 export const MAX_PHOTOS = 35;
@@ -14,14 +15,8 @@ export const MAX_PHOTO_DESCRIPTION_UTF16_UNITS = 4000;
 export type PhotoPostMode = 'direct' | 'inbox';
 
 /** Direct Post settings of a photo post; drafts carry only title and description (G9). */
-export interface PhotoDirectSettings {
-	privacyLevel: string;
-	allowComments: boolean;
+export interface PhotoDirectSettings extends DirectPostChoices {
 	autoAddMusic: boolean;
-	commercialContent: boolean;
-	yourBrand: boolean;
-	brandedContent: boolean;
-	isAiGenerated: boolean;
 }
 
 export interface PhotoPost {
@@ -156,12 +151,8 @@ export function photoPostProblems(post: PhotoPost): string[] {
 			`Cover Photo Index must be a whole number from 0 (the first photo) to ${Math.max(0, count - 1)} (the last of ${plural(count, 'photo')}); got ${String(post.coverIndex)}.`,
 		);
 	}
-	const direct = post.direct;
-	if (direct?.commercialContent && !direct.yourBrand && !direct.brandedContent) {
-		problems.push(
-			'You need to indicate if your content promotes yourself, a third party, or both: turn on Your Brand and/or Branded Content, or turn off Disclose Commercial Content.',
-		);
-	}
+	const disclosure = post.direct ? disclosureProblem(post.direct) : undefined;
+	if (disclosure) problems.push(disclosure);
 	return problems;
 }
 

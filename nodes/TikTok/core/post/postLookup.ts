@@ -6,7 +6,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../tiktok/constants';
-import { fetchCreatorInfo } from '../account/creatorInfo';
+import { creatorHandle } from '../account/creatorInfo';
 import { explainFailReason, explanationText } from '../tiktok/errors';
 import { describePublishId, postUrlFor } from './postUrls';
 import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
@@ -83,18 +83,6 @@ function statusNote(status: PublishStatus, kind: ReturnType<typeof describePubli
 	}
 	const waiting = timedOut ? 'TikTok had not reported a final status when the timeout ran out. ' : '';
 	return `${waiting}TikTok is still processing this post (${status.status}). Look it up again later; do not post it again.`;
-}
-
-async function creatorHandle(ctx: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<string | undefined> {
-	if (cache.username === undefined) {
-		try {
-			cache.username = (await fetchCreatorInfo.call(ctx, itemIndex)).username ?? null;
-		} catch {
-			// A drafts-only credential cannot read creator_info: the embed address works without the handle.
-			cache.username = null;
-		}
-	}
-	return cache.username ?? undefined;
 }
 
 /**

@@ -147,10 +147,3 @@ function single(videoSize: number): ChunkPlan {
 		chunks: [{ index: 0, start: 0, end: videoSize - 1, length: videoSize }],
 	};
 }
-
-/** The length of the largest chunk of a plan (the last one absorbs the remainder). */
-export function largestChunkLength(plan: ChunkPlan): number {
-	let max = 0;
-	for (const c of plan.chunks) if (c.length > max) max = c.length;
-	return max;
-}

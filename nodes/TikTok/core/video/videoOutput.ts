@@ -2,13 +2,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
-import type { Delivered } from './videoTransfer';
+import type { TransferResult } from './videoTransfer';
 import type { VideoPostRequest } from './videoParameters';
 import { noPostIdNote } from '../post/postIdWait';
 import { postUrlFor } from '../post/postUrls';
 import type { PostIdWait, WaitResult } from '../post/publishStatus';
 
-export interface PostOutcome extends Delivered {
+export interface PostOutcome extends TransferResult {
 	/** TikTok's final (or last) status; undefined when the node did not wait. */
 	result?: WaitResult;
 	/** Direct Post: creator_info, for the post's web address. */
@@ -25,14 +25,14 @@ export function buildOutputItem(
 	request: VideoPostRequest,
 	outcome: PostOutcome,
 ): INodeExecutionData {
-	const { result, method, transfer, creator } = outcome;
+	const { result, method, sent, creator } = outcome;
 	const json: IDataObject = {
 		publishId: outcome.publishId,
 		status: result?.status ?? (method === 'pull_from_url' ? 'PROCESSING_DOWNLOAD' : 'PROCESSING_UPLOAD'),
 		mode: request.mode === 'direct' ? 'direct_post' : 'draft',
 		uploadMethod: method,
-		bytesSent: transfer.bytesSent,
-		chunksSent: transfer.chunksSent,
+		bytesSent: sent.bytesSent,
+		chunksSent: sent.chunksSent,
 		seconds: Math.round((Date.now() - outcome.startedAt) / 100) / 10,
 		timedOut: result?.timedOut ?? false,
 		waited: request.waitForResult,
