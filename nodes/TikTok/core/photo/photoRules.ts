@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { disclosureProblem, type DirectPostChoices } from '../post/directPostRules';
-import { parseIPv4, parseIPv6, privateHostReason, redactUrl, tryParseUrl } from '../media/urlSafety';
+import { pullUrlProblem, redactUrl, tryParseUrl, type PullUrlProblem } from '../media/urlSafety';
 
 export const MAX_PHOTOS = 35;
 export const MAX_PHOTO_TITLE_UTF16_UNITS = 90;
@@ -93,9 +93,8 @@ export function photoUrlsFrom(value: unknown): string[] {
 }
 
 /**
- * Problems with the URL list itself: how many photos, and each URL as TikTok will pull it: https,
- * no user:password@, a domain name (TikTok verifies domains and URL prefixes, never IP addresses).
- * `allowPrivateNetworks` (Custom environment: the local sandbox) also accepts http and IP hosts.
+ * Problems with the URL list itself: how many photos, and each URL as TikTok will pull it (the rule
+ * for every pulled URL: media/urlSafety.ts pullUrlProblem).
  */
 export function photoUrlProblems(urls: string[], options: { allowPrivateNetworks: boolean }): string[] {
 	if (urls.length === 0) {
@@ -112,25 +111,23 @@ export function photoUrlProblems(urls: string[], options: { allowPrivateNetworks
 			problems.push(`${label} is not a full URL. Enter an address starting with https://.`);
 			return;
 		}
-		const httpAllowed = options.allowPrivateNetworks && parsed.protocol === 'http:';
-		if (parsed.protocol !== 'https:' && !httpAllowed) {
-			problems.push(`${label} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`);
-			return;
-		}
-		if (parsed.username || parsed.password) {
-			problems.push(`${label} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`);
-			return;
-		}
-		if (options.allowPrivateNetworks) return;
-		const host = parsed.hostname.replace(/^\[|\]$/g, '');
-		if (parseIPv4(host) !== undefined || parseIPv6(host) !== undefined) {
-			problems.push(`${label} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`);
-		} else if (privateHostReason(parsed) === 'localhost') {
-			problems.push(`${label} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`);
-		}
+		const problem = pullUrlProblem(parsed, options);
+		if (problem) problems.push(PHOTO_PULL_URL_MESSAGES[problem](label));
 	});
 	return problems;
 }
+
+/** What each problem of a photo URL (media/urlSafety.ts pullUrlProblem) means, after the photo's label. */
+const PHOTO_PULL_URL_MESSAGES: Record<PullUrlProblem, (label: string) => string> = {
+	not_https: (label) =>
+		`${label} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`,
+	credentials: (label) =>
+		`${label} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`,
+	ip_address: (label) =>
+		`${label} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`,
+	localhost: (label) =>
+		`${label} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`,
+};
 
 /** Title, description, cover and commercial disclosure: checks that need no call. */
 export function photoPostProblems(post: PhotoPost): string[] {
