@@ -8,7 +8,7 @@ import {
 
 import { executeVideoPosts } from '../TikTok/core/video/videoFlow';
 import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
-import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
+import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/videoPost.description';
 import {
 	expectedAccountProperty,
 	sharedOptions,

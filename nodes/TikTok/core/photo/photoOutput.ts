@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
 import { noPostIdNote } from '../post/postIdWait';
-import type { PostIdWait, WaitResult } from '../post/publishStatus';
+import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
 import { postUrlFor } from '../post/postUrls';
 import type { PhotoPostRequest } from './photoParameters';
 import type { PhotoVerdict } from './photoVerdict';
@@ -53,7 +53,7 @@ export function buildPhotoOutputItem(itemIndex: number, request: PhotoPostReques
 function photoNote(request: PhotoPostRequest, { publishId, result, postIdWait }: PhotoPostOutcome): string | undefined {
 	const { post } = request;
 	if (result?.timedOut) {
-		return 'TikTok had not reported a final status when the timeout ran out. TikTok has the photo URLs and goes on; look this publish_id up later with the TikTok node (Post: Get Status). Do not post it again.';
+		return `${TIMED_OUT} TikTok has the photo URLs and goes on; look this publish_id up later with the TikTok node (Post: Get Status). Do not post it again.`;
 	}
 	if (post.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
 		return 'The photos are in the TikTok app inbox as a draft: open the notification in TikTok to finish and post them.';

@@ -9,7 +9,7 @@ import { ENDPOINTS } from '../tiktok/constants';
 import { creatorHandle } from '../account/creatorInfo';
 import { explainFailReason, explanationText } from '../tiktok/errors';
 import { describePublishId, postUrlFor } from './postUrls';
-import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
+import { fetchPublishStatus, isFinalStatus, TIMED_OUT, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
 import { tikTokApiRequest } from '../tiktok/transport';
 
 export interface LookupCache {
@@ -81,7 +81,7 @@ function statusNote(status: PublishStatus, kind: ReturnType<typeof describePubli
 	if (status.status === 'SEND_TO_USER_INBOX') {
 		return 'The draft is in the TikTok app inbox: the user finishes and posts it there. Its status becomes PUBLISH_COMPLETE once posted.';
 	}
-	const waiting = timedOut ? 'TikTok had not reported a final status when the timeout ran out. ' : '';
+	const waiting = timedOut ? `${TIMED_OUT} ` : '';
 	return `${waiting}TikTok is still processing this post (${status.status}). Look it up again later; do not post it again.`;
 }
 

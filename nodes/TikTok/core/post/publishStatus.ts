@@ -11,6 +11,9 @@ import { tikTokApiRequest } from '../tiktok/transport';
 
 export type PostMode = 'direct' | 'inbox';
 
+/** How every output note about a wait that ran out begins. */
+export const TIMED_OUT = 'TikTok had not reported a final status when the timeout ran out.';
+
 export interface PublishStatus {
 	status: string;
 	failReason?: string;

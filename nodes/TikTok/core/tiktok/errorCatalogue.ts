@@ -14,6 +14,12 @@ export const RECONNECT =
 	'Open the TikTok credential in n8n and click "Connect my account" (reconnect) to sign in to TikTok again.';
 /** RECONNECT after "then" in a sentence. */
 export const RECONNECT_MID_SENTENCE = `${RECONNECT.charAt(0).toLowerCase()}${RECONNECT.slice(1)}`;
+/** What to do when TikTok refused to connect the credential. */
+export const CHECK_KEYS_AND_CONNECT =
+	'Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again.';
+/** What happened when TikTok refused a refresh. */
+export const REFRESH_REFUSED =
+	'The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made.';
 
 /**
  * Every error code of docs tiktok-api.md: §2 generic v2 codes, §3.1 creator_info "cannot post"
@@ -153,11 +159,11 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 	},
 	token_connect_refused: {
 		summary: 'TikTok refused to connect this credential',
-		hint: `TikTok's token endpoint answered with an error instead of a token (with HTTP 200, so n8n showed "Account connected"), and nothing can be sent to TikTok with this credential. Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again. TikTok's reason is in the message.`,
+		hint: `TikTok's token endpoint answered with an error instead of a token (with HTTP 200, so n8n showed "Account connected"), and nothing can be sent to TikTok with this credential. ${CHECK_KEYS_AND_CONNECT} TikTok's reason is in the message.`,
 	},
 	token_refresh_refused: {
 		summary: 'TikTok refused to refresh the access token',
-		hint: `The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made. Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see the README ("Token refresh"): n8n sends client_key on a refresh only in the token URL's query string.`,
+		hint: `${REFRESH_REFUSED} Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see the README ("Token refresh"): n8n sends client_key on a refresh only in the token URL's query string.`,
 	},
 	request_cancelled: {
 		summary: 'The request to TikTok was cancelled',

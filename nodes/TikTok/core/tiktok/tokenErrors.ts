@@ -5,7 +5,7 @@
  */
 import type { INode, NodeApiError } from 'n8n-workflow';
 
-import { RECONNECT, RECONNECT_MID_SENTENCE, TIKTOK_ERROR_CODES } from './errorCatalogue';
+import { CHECK_KEYS_AND_CONNECT, RECONNECT, RECONNECT_MID_SENTENCE, REFRESH_REFUSED, TIKTOK_ERROR_CODES } from './errorCatalogue';
 import { codeHeadline, explainedApiError, logIdNote, scrubSecrets, tikTokWords } from './errors';
 
 /** What TikTok's token endpoint said when it refused (the flat OAuth error body). */
@@ -32,11 +32,10 @@ function refreshAdvice(refusal: OAuthRefusal): string {
 
 /** What to do for a refused connect, by TikTok's OAuth error category. */
 function connectAdvice(refusal: OAuthRefusal): string {
-	const base = 'Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again.';
 	if (refusal.error && refusal.error !== 'invalid_client' && Object.prototype.hasOwnProperty.call(TIKTOK_ERROR_CODES, refusal.error)) {
-		return `${TIKTOK_ERROR_CODES[refusal.error].hint} ${base}`;
+		return `${TIKTOK_ERROR_CODES[refusal.error].hint} ${CHECK_KEYS_AND_CONNECT}`;
 	}
-	return base;
+	return CHECK_KEYS_AND_CONNECT;
 }
 
 /**
@@ -56,7 +55,7 @@ export function tikTokTokenError(
 	const context =
 		kind === 'connect'
 			? 'TikTok answered the sign-in with an error instead of a token (with HTTP 200, so n8n showed "Account connected"), so nothing can be sent to TikTok with this credential.'
-			: 'The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made.';
+			: REFRESH_REFUSED;
 	const advice = kind === 'connect' ? connectAdvice(refusal) : refreshAdvice(refusal);
 	const logId = refusal.logId ? scrubSecrets(refusal.logId) : undefined;
 	return explainedApiError(

@@ -6,7 +6,7 @@ import type { TransferResult } from './videoTransfer';
 import type { VideoPostRequest } from './videoParameters';
 import { noPostIdNote } from '../post/postIdWait';
 import { postUrlFor } from '../post/postUrls';
-import type { PostIdWait, WaitResult } from '../post/publishStatus';
+import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
 
 export interface PostOutcome extends TransferResult {
 	/** TikTok's final (or last) status; undefined when the node did not wait. */
@@ -46,7 +46,7 @@ export function buildOutputItem(
 	const notes = [...outcome.notes];
 	if (result?.timedOut) {
 		notes.push(
-			'TikTok had not reported a final status when the timeout ran out. The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.',
+			`${TIMED_OUT} The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.`,
 		);
 	} else if (request.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
 		notes.push('The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.');

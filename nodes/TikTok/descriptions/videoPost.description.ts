@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/directPostRules';
 
 /**
- * Direct Post settings, laid out as TikTok's content sharing guidelines ask: privacy from the
+ * TikTok Publish Video's Direct Post settings, laid out as TikTok's content sharing guidelines ask: privacy from the
  * creator's own options with no default, interactions off by default, commercial disclosure off by
  * default, and the declaration always visible.
  */
