@@ -6,8 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeVideoPosts } from '../TikTok/core/video/videoFlow';
 import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
+import { executeVideoPosts } from '../TikTok/core/video/videoFlow';
 import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/videoPost.description';
 import {
 	expectedAccountProperty,

@@ -6,9 +6,9 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { cannotPostCode, fetchCreatorInfo, PRIVACY_LEVEL_NAMES } from './creatorInfo';
 import { explainTikTokError, explanationText } from '../tiktok/errors';
 import { asNodeError } from '../tiktok/nodeError';
+import { cannotPostCode, fetchCreatorInfo, PRIVACY_LEVEL_NAMES } from './creatorInfo';
 
 export async function readPostingOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	let creator;

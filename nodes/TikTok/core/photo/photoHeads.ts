@@ -9,8 +9,8 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { discardBody, responseHeader, type FullResponse } from '../http/responses';
 import { errorText, isAbortError } from '../http/failures';
+import { discardBody, responseHeader, type FullResponse } from '../http/responses';
 import { NOTHING_SENT } from '../tiktok/wording';
 import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoVerdict';
 

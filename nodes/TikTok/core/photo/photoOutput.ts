@@ -3,8 +3,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
 import { noPostIdNote } from '../post/postIdWait';
-import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
 import { postUrlFor } from '../post/postUrls';
+import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
 import type { PhotoPostRequest } from './photoParameters';
 import type { PhotoVerdict } from './photoVerdict';
 

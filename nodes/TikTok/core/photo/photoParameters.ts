@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { refusedItemError } from '../tiktok/nodeError';
 import { readDirectPostChoices } from '../post/directPostRules';
 import { readPostIdWaitMs, readTimeoutMs } from '../post/waitOptions';
+import { refusedItemError } from '../tiktok/nodeError';
 import { photoPostProblems, photoUrlsFrom, type PhotoPost, type PhotoPostMode } from './photoRules';
 
 /** Everything one photo item asks for, read from the node's parameters and checked without any call. */

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { disclosureProblem, type DirectPostChoices } from '../post/directPostRules';
 import { pullUrlProblem, redactUrl, tryParseUrl, type PullUrlProblem } from '../media/urlSafety';
+import { disclosureProblem, type DirectPostChoices } from '../post/directPostRules';
 
 export const MAX_PHOTOS = 35;
 export const MAX_PHOTO_TITLE_UTF16_UNITS = 90;

@@ -4,8 +4,8 @@
  * say what could not be checked (no Range support, no stated size, pixels beyond the head).
  */
 import { IMAGE_FORMAT_NAMES, readImageHead, type ImageHead } from '../media/imageHead';
-import { photoLabel } from './photoRules';
 import { redactUrl } from '../media/urlSafety';
+import { photoLabel } from './photoRules';
 
 /** G10: one photo over 1080 px on its short side fails the whole post (picture_size_check_failed). */
 export const MAX_PHOTO_SHORT_SIDE = 1080;

@@ -5,8 +5,8 @@
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { asNodeError } from '../tiktok/nodeError';
 import { PRIVACY_LEVEL_NAMES } from '../account/creatorInfo';
+import { asNodeError } from '../tiktok/nodeError';
 import { waitForPostId, type PostIdWait, type WaitResult } from './publishStatus';
 
 /** What is posted, as the messages name it. */

@@ -5,12 +5,12 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { ENDPOINTS } from '../tiktok/constants';
 import { creatorHandle } from '../account/creatorInfo';
+import { ENDPOINTS } from '../tiktok/constants';
 import { explainFailReason, explanationText } from '../tiktok/errors';
+import { tikTokApiRequest } from '../tiktok/transport';
 import { describePublishId, postUrlFor } from './postUrls';
 import { fetchPublishStatus, isFinalStatus, TIMED_OUT, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
-import { tikTokApiRequest } from '../tiktok/transport';
 
 export interface LookupCache {
 	/** creator_info's handle, for post URLs; null when it could not be read (drafts-only credential) */

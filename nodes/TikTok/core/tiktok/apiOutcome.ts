@@ -10,10 +10,10 @@
  * Authorization header). A module of their own so that the shapes of n8n's errors are read in one
  * place, and table-tested.
  */
-import { scrubSecrets, type TikTokErrorInfo } from './errors';
-import type { OAuthRefusal, TokenRefusalKind } from './tokenErrors';
 import { responseHeader } from '../http/responses';
+import { scrubSecrets, type TikTokErrorInfo } from './errors';
 import { tryParseJsonPreservingBigIntegers } from './json';
+import type { OAuthRefusal, TokenRefusalKind } from './tokenErrors';
 
 /** What we learned from one HTTP exchange, success or failure. Holds no request data. */
 export interface RawOutcome {

@@ -29,8 +29,8 @@ import { interpretResponse, outcomeFromResponse, outcomeFromThrown, type ParsedE
 import { resolveApiBaseUrl, TIKTOK_CREDENTIAL_NAME } from './constants';
 import { refreshRefusal, tokenState } from './credentialState';
 import { tikTokApiError } from './errors';
-import { tikTokTokenError, type OAuthRefusal } from './tokenErrors';
 import { acquirePacingSlot, holdAfterRateLimit, rateLimitBackoffMs } from './pacing';
+import { tikTokTokenError, type OAuthRefusal } from './tokenErrors';
 
 export type RateLimitedEndpoint = 'init' | 'creatorInfo' | 'status' | 'other';
 

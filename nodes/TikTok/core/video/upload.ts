@@ -7,13 +7,13 @@
  */
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { ChunkPlan } from './chunkPlan';
-import { interpretChunkResponse, interpretSendError, type ChunkAttempt, type ChunkVerdict } from './chunkResponse';
-import { formatBytes } from '../tiktok/wording';
 import { isAbortError, safeCause } from '../http/failures';
 import { responseHeader, type FullResponse } from '../http/responses';
 import { redactUrl, tryParseUrl } from '../media/urlSafety';
 import type { SourceChunk, VideoSource } from '../media/videoSource';
+import { formatBytes } from '../tiktok/wording';
+import type { ChunkPlan } from './chunkPlan';
+import { interpretChunkResponse, interpretSendError, type ChunkAttempt, type ChunkVerdict } from './chunkResponse';
 
 export interface UploadResult {
 	bytesSent: number;

@@ -7,15 +7,15 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { assertExpectedAccount } from '../account/accountCheck';
 import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
-import { chooseTransfer, transferVideo } from './videoTransfer';
-import { tikTokFailReasonError } from '../tiktok/errors';
 import { assertDirectPostAllowed, type ExecutionCache } from '../account/executionCache';
+import { creatorProblems } from '../post/directPostRules';
+import { awaitsPostId, waitForPostIdAfterPublish } from '../post/postIdWait';
+import { waitAfterHandover, type PostIdWait, type PostMode, type WaitResult } from '../post/publishStatus';
+import { runItems } from '../runItems';
+import { tikTokFailReasonError } from '../tiktok/errors';
 import { buildOutputItem } from './videoOutput';
 import { readVideoPostRequest, type DirectPostRequest, type VideoPostRequest } from './videoParameters';
-import { runItems } from '../runItems';
-import { awaitsPostId, waitForPostIdAfterPublish } from '../post/postIdWait';
-import { creatorProblems } from '../post/directPostRules';
-import { waitAfterHandover, type PostIdWait, type PostMode, type WaitResult } from '../post/publishStatus';
+import { chooseTransfer, transferVideo } from './videoTransfer';
 
 /** What TikTok Publish Video ('direct') and TikTok Upload Video ('inbox') run. */
 export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {

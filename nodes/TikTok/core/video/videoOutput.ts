@@ -2,11 +2,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
-import type { TransferResult } from './videoTransfer';
-import type { VideoPostRequest } from './videoParameters';
 import { noPostIdNote } from '../post/postIdWait';
 import { postUrlFor } from '../post/postUrls';
 import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
+import type { VideoPostRequest } from './videoParameters';
+import type { TransferResult } from './videoTransfer';
 
 export interface PostOutcome extends TransferResult {
 	/** TikTok's final (or last) status; undefined when the node did not wait. */

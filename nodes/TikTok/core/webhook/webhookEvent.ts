@@ -11,9 +11,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { describePublishId, postUrlFor, type PostMediaType } from '../post/postUrls';
 import { explainFailReason } from '../tiktok/errors';
 import { tryParseJsonPreservingBigIntegers } from '../tiktok/json';
-import { describePublishId, postUrlFor, type PostMediaType } from '../post/postUrls';
 
 /** Every event TikTok documents for the Content Posting API and Login Kit, with a readable name. */
 export const TIKTOK_WEBHOOK_EVENTS: Readonly<Record<string, string>> = {
