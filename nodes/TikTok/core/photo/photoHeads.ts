@@ -5,7 +5,7 @@
  *
  * - `Range: bytes=0-65535` and `Accept-Encoding: identity`: the head as stored, never the whole
  *   photo. A server that ignores Range (200) is read up to the same limit, then the stream is closed.
- * - Redirects are not followed: TikTok does not follow them either (tiktok-api.md §6).
+ * - Redirects are not followed: TikTok does not follow them either (docs/tiktok-api.md §6).
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 

@@ -1,5 +1,5 @@
 /**
- * Pure rules of a photo post (tiktok-api.md §3.4, §6, G15), checked before anything is sent: the list
+ * Pure rules of a photo post (docs/tiktok-api.md §3.4, §6, G15), checked before anything is sent: the list
  * of photo URLs, title, description, cover, commercial disclosure, and the content/init body. The
  * verdict on each photo's head is in photoVerdict.ts.
  */
@@ -14,7 +14,7 @@ export const MAX_PHOTO_DESCRIPTION_UTF16_UNITS = 4000;
 
 export type PhotoPostMode = 'direct' | 'inbox';
 
-/** Direct Post settings of a photo post; drafts carry only title and description (G9). */
+/** Direct Post settings of a photo post; drafts carry only title and description (docs/tiktok-api.md G9). */
 export interface PhotoDirectSettings extends DirectPostChoices {
 	autoAddMusic: boolean;
 }
@@ -153,7 +153,7 @@ export function photoPostProblems(post: PhotoPost): string[] {
 	return problems;
 }
 
-/** The content/init body (tiktok-api.md §3.4). `is_aigc` is sent at the top level, as the doc table lists it. */
+/** The content/init body (docs/tiktok-api.md §3.4). `is_aigc` is sent at the top level, as the doc table lists it. */
 export function buildPhotoInitBody(post: PhotoPost): IDataObject {
 	const postInfo: IDataObject = {};
 	if (post.title) postInfo.title = post.title;

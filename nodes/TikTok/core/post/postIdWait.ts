@@ -1,5 +1,5 @@
 /**
- * Waiting for a public post's id after PUBLISH_COMPLETE (TikTok's moderation, tiktok-api.md §5), for
+ * Waiting for a public post's id after PUBLISH_COMPLETE (TikTok's moderation, docs/tiktok-api.md §5), for
  * videos and photo posts alike: when to wait, the wait itself (publishStatus.ts polls), and the note an
  * item gets when no id came.
  */

@@ -22,12 +22,12 @@ export const REFRESH_REFUSED =
 	'The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made.';
 
 /**
- * Every error code of docs tiktok-api.md: §2 generic v2 codes, §3.1 creator_info "cannot post"
+ * Every error code of docs/tiktok-api.md: §2 generic v2 codes, §3.1 creator_info "cannot post"
  * codes, §7 init codes, §5 status/cancel codes, §1.7 OAuth categories; plus a few codes this
  * package uses for failures that carry no TikTok code (network, unreadable answer).
  */
 export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
-	// §0/§2 generic v2 codes
+	// docs/tiktok-api.md §0, §2: generic v2 codes
 	ok: {
 		summary: 'TikTok reported success',
 		hint: 'No action needed.',
@@ -64,7 +64,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 		summary: 'TikTok had an internal error',
 		hint: `This is on TikTok's side. ${RETRY_LATER} If it keeps happening, report the log_id to TikTok developer support.`,
 	},
-	// §3.1 creator_info "cannot post now" codes (also returned by init)
+	// docs/tiktok-api.md §3.1: creator_info "cannot post now" codes (also returned by init)
 	spam_risk_too_many_posts: {
 		summary: 'This TikTok account has reached its daily posting limit',
 		hint: 'TikTok caps posts per account per 24 hours (about 15, shared by all apps). Wait until tomorrow and try again.',
@@ -77,7 +77,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 		summary: 'The TikTok app has reached its daily limit of posting users',
 		hint: 'Your TikTok app may only be used by a limited number of accounts per 24 hours (5 for unaudited apps, the audited quota otherwise). Wait 24 hours, or get the app audited / ask TikTok for a higher quota in the developer portal.',
 	},
-	// §7 init codes
+	// docs/tiktok-api.md §7: init codes
 	app_version_check_failed: {
 		summary: 'The TikTok app on the user\'s phone is too old for this kind of upload',
 		hint: 'Update the TikTok app on the phone (version 31.8 or later) and run again.',
@@ -98,7 +98,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 		summary: 'The chosen privacy level is not offered for this account',
 		hint: 'Pick a privacy level the account offers right now (private accounts: Followers, Friends or Only me; unaudited apps: Only me). Run "creator info" or check the account type in the TikTok app.',
 	},
-	// §5 status / cancel codes
+	// docs/tiktok-api.md §5: status / cancel codes
 	invalid_publish_id: {
 		summary: 'TikTok does not know this publish_id',
 		hint: 'Check the publish_id passed to the node: it must come from an upload or post started with the same TikTok app.',
@@ -111,7 +111,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 		summary: 'This post can no longer be cancelled',
 		hint: 'Only downloads from a URL that are still in progress can be cancelled. The post already moved on; delete it in the TikTok app if needed.',
 	},
-	// §1.7 OAuth categories
+	// docs/tiktok-api.md §1.7: OAuth categories
 	access_denied: {
 		summary: 'The TikTok user did not grant access',
 		hint: `${RECONNECT} and approve the app on TikTok's consent screen.`,
@@ -171,7 +171,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 	},
 };
 
-/** Every fail_reason of tiktok-api.md §5. */
+/** Every fail_reason of docs/tiktok-api.md §5. */
 export const TIKTOK_FAIL_REASONS: Readonly<Record<string, TikTokExplanation>> = {
 	file_format_check_failed: {
 		summary: 'TikTok could not read the video format',
@@ -228,7 +228,7 @@ export const TIKTOK_FAIL_REASONS: Readonly<Record<string, TikTokExplanation>> = 
 };
 
 /**
- * Where a photo post needs other words (G15): the general explanation speaks of videos or offers the
+ * Where a photo post needs other words (docs/tiktok-api.md G15): the general explanation speaks of videos or offers the
  * video nodes' download-and-upload way out, which photos do not have. Same codes, photo words.
  */
 export const PHOTO_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {

@@ -1,5 +1,5 @@
 /**
- * Pure: what TikTok's answer to one chunk PUT means for the upload (tiktok-api.md §4). 206 = next
+ * Pure: what TikTok's answer to one chunk PUT means for the upload (docs/tiktok-api.md §4). 206 = next
  * chunk, 201 = complete (only after the last chunk), 416 = TikTok's Content-Range says where it
  * stands (it may already hold this chunk), 5xx / 408 / 429 / a dropped connection = send the same
  * chunk again, 403 = upload URL expired, anything else = stop with a message the user can act on.

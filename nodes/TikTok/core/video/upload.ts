@@ -1,5 +1,5 @@
 /**
- * Sends the chunks of a FILE_UPLOAD to TikTok's pre-signed `upload_url` (tiktok-api.md §4): strictly
+ * Sends the chunks of a FILE_UPLOAD to TikTok's pre-signed `upload_url` (docs/tiktok-api.md §4): strictly
  * sequential PUTs with Content-Type, Content-Length and Content-Range, through the plain
  * `helpers.httpRequest` (the URL is pre-signed: no token is sent). What each answer means is decided
  * by chunkResponse.ts; this loop sends, waits between retries (exponential backoff) and counts. The

@@ -1,5 +1,5 @@
 /**
- * TikTok's media checks that the node can run before the upload (tiktok-api.md §6): picture size
+ * TikTok's media checks that the node can run before the upload (docs/tiktok-api.md §6): picture size
  * 360-4096 px on each side, 23-60 frames per second, and the creator's maximum duration, read from the
  * MP4/MOV header when it is at the start of the file (mp4.ts). TikTok runs the same checks after the
  * upload and fails the post (`picture_size_check_failed`, `frame_rate_check_failed`,

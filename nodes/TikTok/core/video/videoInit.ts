@@ -1,7 +1,7 @@
 /**
  * A video's publish init (docs/tiktok-api.md §3) for each way it reaches TikTok: a FILE_UPLOAD of a
  * chunk plan (TikTok answers with the pre-signed upload URL) or a PULL_FROM_URL. Direct Post sends the
- * post settings along, a draft the source only. When TikTok refuses a multi-chunk plan (G14), a
+ * post settings along, a draft the source only. When TikTok refuses a multi-chunk plan (docs/tiktok-api.md G14), a
  * video that fits one request is initialised once more as one request.
  */
 import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -74,7 +74,7 @@ export async function initPullFromUrl(
 
 /**
  * Inits the upload of `plan`. TikTok has been seen refusing every multi-chunk init with
- * invalid_params "The chunk size is invalid" while single-request uploads worked (G14): then a video
+ * invalid_params "The chunk size is invalid" while single-request uploads worked (docs/tiktok-api.md G14): then a video
  * that fits one request (<= 64,000,000 bytes) is initialised once more as one request. That is safe:
  * a refused init creates no upload task and no byte was sent. A larger video cannot go in one request,
  * so the error says plainly what happened and what the user can do.
@@ -101,7 +101,7 @@ export async function initUploadOfPlan(
 	}
 }
 
-/** invalid_params "The chunk size is invalid" from an init (G14). */
+/** invalid_params "The chunk size is invalid" from an init (docs/tiktok-api.md G14). */
 function isChunkedUploadRefusal(error: unknown): boolean {
 	if (!isTikTokErrorCode(error, 'invalid_params') && !isTikTokErrorCode(error, 'invalid_param')) return false;
 	const tiktokMessage = (error as NodeApiError).errorResponse?.message;
