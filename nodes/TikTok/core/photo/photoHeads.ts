@@ -1,7 +1,7 @@
 /**
  * Reads the first bytes of each photo (one ranged GET per photo, a few at a time) so the photo node
  * can refuse, before TikTok is called, what TikTok would fail after pulling the photos. The verdict
- * itself is pure (photoRules.judgePhoto); this module only asks the photos' servers.
+ * itself is pure (photoVerdict.ts judgePhoto); this module only asks the photos' servers.
  *
  * - `Range: bytes=0-65535` and `Accept-Encoding: identity`: the head as stored, never the whole
  *   photo. A server that ignores Range (200) is read up to the same limit, then the stream is closed.
