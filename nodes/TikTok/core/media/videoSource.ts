@@ -1,8 +1,9 @@
 /**
  * The contract every video source meets: a sized, forward-only source of video bytes, cut into
- * exactly the chunks it is given (a ChunkLayout: video/chunkPlan.ts's plans are ones). Implementations: streamSource.ts (a stream of pieces: n8n's
- * binary stream or a download) and bufferSource.ts (n8n's in-memory binary). Opened by
- * binarySource.ts (an item's binary field) and download.ts (a URL).
+ * exactly the chunks it is given (a ChunkLayout; video/chunkPlan.ts's plans are ones).
+ * Implementations: streamSource.ts (a stream of pieces: n8n's binary stream or a download) and
+ * bufferSource.ts (n8n's in-memory binary). Opened by binarySource.ts (an item's binary field) and
+ * download.ts (a URL).
  */
 import { formatBytes } from '../tiktok/wording';
 import { checkVideoBytes, type VideoContentType } from './mediaType';
