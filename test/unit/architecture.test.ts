@@ -3,7 +3,8 @@
  * docs/ARCHITECTURE.md must stay true of the code: its file tree lists every runtime file (nodes/,
  * credentials/) and no other, every import follows its layers, there is no import cycle, and the
  * runtime files keep the size rules (a file within 300 lines, a function within 60), measured with the
- * TypeScript compiler as the files are written.
+ * TypeScript compiler as the files are written. And what the runtime code cites is in the repository:
+ * each docs/tiktok-api.md section or field report it names exists there.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
@@ -221,5 +222,36 @@ describe('size rules of runtime code', () => {
 		} finally {
 			sources.delete('probe.ts');
 		}
+	});
+});
+
+describe('what runtime code cites is in the repository', () => {
+	const api = readFileSync(join(ROOT, 'docs', 'tiktok-api.md'), 'utf8');
+	const sections = new Set([...api.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\.? /gm)].map((match) => match[1]));
+	const reports = new Set([...api.matchAll(/^- \*\*(G\d+)\./gm)].map((match) => match[1]));
+	const citations = runtimeFiles.flatMap((file) =>
+		[...sources.get(file)!.text.matchAll(/docs\/tiktok-api\.md((?:,? (?:§[\d.]*\d|G\d+))+)/g)].flatMap((match) =>
+			match[1].split(/,? /).filter(Boolean).map((reference) => ({ file, reference })),
+		),
+	);
+
+	it('finds the sections, the field reports and the citations', () => {
+		expect(sections.has('3.1')).toBe(true);
+		expect(reports.has('G14')).toBe(true);
+		expect(citations.length).toBeGreaterThan(20);
+	});
+
+	it('every docs/tiktok-api.md section and field report cited exists there', () => {
+		const missing = citations.filter(({ reference }) =>
+			reference.startsWith('§') ? !sections.has(reference.slice(1)) : !reports.has(reference),
+		);
+		expect(missing).toEqual([]);
+	});
+
+	it('no runtime file cites a document outside the repository', () => {
+		const outside = runtimeFiles.filter((file) =>
+			/(?<!docs\/)tiktok-api\.md|n8n-conventions|shared\/reference|peers(?:-measured)?\.md/.test(sources.get(file)!.text),
+		);
+		expect(outside).toEqual([]);
 	});
 });
