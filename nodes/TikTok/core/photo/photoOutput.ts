@@ -1,4 +1,4 @@
-/** Shapes the output item of one photo post (fields documented in README.md "Output"). */
+/** Shapes the output item of one photo post (fields documented in docs/nodes.md "TikTok Post Photos", Output). */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';

@@ -1,7 +1,7 @@
 /**
  * What every TikTok error code and fail_reason means in the user's words: a summary (the error's
  * headline) and what to do (its description). Data only: errors.ts builds the errors from these
- * tables, and scripts/errors-table.js prints README's error tables from them.
+ * tables, and scripts/errors-table.js writes docs/errors.md's tables from them.
  */
 
 export interface TikTokExplanation {

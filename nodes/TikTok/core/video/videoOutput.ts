@@ -1,4 +1,4 @@
-/** Shapes the output item of one posted video (fields documented in README.md "Output"). */
+/** Shapes the output item of one posted video (fields documented in docs/nodes.md "Video output"). */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
