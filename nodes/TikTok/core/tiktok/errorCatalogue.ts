@@ -114,7 +114,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 	// docs/tiktok-api.md §1.7: OAuth categories
 	access_denied: {
 		summary: 'The TikTok user did not grant access',
-		hint: `${RECONNECT} and approve the app on TikTok's consent screen.`,
+		hint: `${RECONNECT} Approve the app on TikTok's consent screen.`,
 	},
 	invalid_client: {
 		summary: 'TikTok does not recognise the app\'s Client Key or Client Secret',
