@@ -9,11 +9,11 @@ import {
 	MAX_VIDEO_SIZE,
 	MIN_CHUNK_SIZE,
 	chunkSizeFromMegabytes,
-	largestChunkLength,
 	planChunks,
 	singleRequestPlan,
 	type ChunkPlan,
 } from '../../nodes/TikTok/core/video/chunkPlan';
+import { largestChunkLength } from '../../nodes/TikTok/core/media/videoSource';
 import { TikTokPublishVideo } from '../../nodes/TikTokPublishVideo/TikTokPublishVideo.node';
 import { TikTokUploadVideo } from '../../nodes/TikTokUploadVideo/TikTokUploadVideo.node';
 
