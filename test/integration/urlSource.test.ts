@@ -1,6 +1,8 @@
 /** Videos from a URL: TikTok pulls it, or the node downloads and uploads it (Auto picks). */
 import { createHash } from 'node:crypto';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { makeMp4, type Sandbox } from '../sandbox';
 import { sandboxCredentials } from '../helpers';
 import { guardNetwork, type NetworkGuard } from '../helpers/network';
@@ -57,8 +59,15 @@ it('an unreachable URL fails with a clear message before init, nothing published
 	const run = await runNode('publish', sandbox, {
 		parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'http://127.0.0.1:9/missing.mp4' },
 	});
-	expect(run.error?.message).toBeDefined();
-	expect(run.error?.message).not.toMatch(/TypeError|undefined/);
+	// what happened (the URL, the system's reason) and what to do; that nothing reached TikTok; which item
+	expect(run.error).toBeInstanceOf(NodeOperationError);
+	expect(run.error?.message).toBe(
+		'Could not download the video from "http://127.0.0.1:9/missing.mp4" (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9). Check that the URL is reachable',
+	);
+	expect(run.error?.description).toMatch(/^Nothing was sent to TikTok\./);
+	expect(run.error?.context).toMatchObject({ itemIndex: 0 });
+	// before init: only the account check reached TikTok
+	expect(sandbox.log.map((entry) => entry.path)).toEqual(['/v2/post/publish/creator_info/query/']);
 	expect(initCalls(sandbox)).toBe(0);
 	expect(sandbox.publishes.size).toBe(0);
 });

@@ -230,6 +230,10 @@ export interface Sandbox {
 	configure(partial: DeepPartial<SandboxOptions>): Sandbox;
 	mintToken(params?: { clientKey?: string; scopes?: string | string[]; openId?: string }): TokenResponse;
 	expireAccessTokens(): void;
+	/** every upload URL issued so far now answers 403 upload_url_expired ("the hour is over now") */
+	expireUploadUrls(): void;
+	/** moderation passes now for a published (PUBLISH_COMPLETE) public direct post: it gets its post id (returned), whatever postIdDelayMs says; throws for any other */
+	passModeration(publishId: string): string;
 	countCalls(pathSuffix: string): number;
 	reset(): Sandbox;
 	close(): Promise<void>;

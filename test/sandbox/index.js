@@ -16,6 +16,7 @@ const { handleApi } = require('./api');
 const { handleChunkPut } = require('./upload');
 const { handleControl } = require('./control');
 const { createWebhooks } = require('./webhooks');
+const { givePostId, getsPostId } = require('./publish');
 const media = require('./media');
 const images = require('./images');
 
@@ -82,6 +83,16 @@ async function startSandbox(options = {}) {
 		},
 		expireAccessTokens() {
 			for (const record of state.accessTokens.values()) record.expiresAt = 0;
+		},
+		expireUploadUrls() {
+			for (const upload of state.uploads.values()) upload.expiresAt = 0;
+		},
+		passModeration(publishId) {
+			const record = state.publishes.get(publishId);
+			if (!record || record.status !== 'PUBLISH_COMPLETE' || !getsPostId(record)) {
+				throw new Error(`${publishId} is not a published public post: only those pass moderation`);
+			}
+			return givePostId(record);
 		},
 		countCalls(pathSuffix) {
 			return state.log.filter((entry) => entry.path.endsWith(pathSuffix)).length;

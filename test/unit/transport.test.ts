@@ -7,7 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
 import { outcomeFromThrown } from '../../nodes/TikTok/core/tiktok/apiOutcome';
-import { MAX_RATE_LIMIT_RETRIES, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
+import { tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
 import {
 	createTestContext,
 	expectNoSecrets,
@@ -260,8 +260,8 @@ describe('rate limits', () => {
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
 		expect(error.message).toContain('[rate_limit_exceeded]');
 		expect(error.httpCode).toBe('429');
-		expect(MAX_RATE_LIMIT_RETRIES).toBe(6);
-		expect(sandbox.log).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
+		// the first try and 6 retries
+		expect(sandbox.log).toHaveLength(7);
 		sandbox.configure({ faults: { initError: null } });
 	});
 
@@ -300,17 +300,35 @@ describe('rate limits', () => {
 		expect(sandbox.log.every((e: { status: number }) => e.status === 200)).toBe(true);
 	});
 
-	it('cancelling while paced stops with request_cancelled', async () => {
+	it('cancelling while paced stops with request_cancelled at once, and the call is never sent', async () => {
 		setPacingWindowForTests(5000);
 		const ctx = context();
 		for (let i = 0; i < 6; i++) {
 			await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
 		}
-		setTimeout(() => ctx.harness.abort(), 100);
-		const started = Date.now();
-		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
-		expect(error.message).toContain('[request_cancelled]');
-		expect(Date.now() - started).toBeLessThan(2000);
+		// From here the clock is jest's and stands still, so the 7th call waits in pacing until the
+		// test moves it (never: the wait is a 5 s window). The HTTP exchanges are real: Node's sockets
+		// and jest's promise jobs are left to the real event loop.
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+		try {
+			const started = Date.now();
+			const seventh = settle(async () => await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
+			// cancel once the call is parked in pacing's wait (its sleep is the one pending timer)
+			while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+			ctx.harness.abort();
+			// the cancel path does no I/O: it settles within a few turns of the event loop (no clock needed)
+			let settled = false;
+			void seventh.then(() => (settled = true));
+			for (let turn = 0; turn < 100 && !settled; turn++) await new Promise((resolve) => setImmediate(resolve));
+			expect(settled).toBe(true);
+			const { error } = await seventh;
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect((error as NodeApiError).message).toContain('[request_cancelled]');
+			expect(Date.now()).toBe(started); // ended by the cancel, not by waiting the window out
+			expect(sandbox.log).toHaveLength(6); // the cancelled call was never sent
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });
 
