@@ -77,22 +77,9 @@ async function shot(page, name) {
 }
 
 /** New TikTok credential pointed at the sandbox, connected through the popup. */
-async function createAndConnect(page, context, dev, { name, clientSecret }) {
-	const modal = await ui.openNewCredential(page, dev.server.url, 'TikTok OAuth2 API');
-	const title = modal.locator('[data-test-id="credential-name"]');
-	await title.click();
-	await title.locator('input').fill(name);
-	await page.keyboard.press('Enter');
-	await ui.chooseOption(page, modal.locator('[data-test-id="parameter-input-environment"]'), 'Custom');
-	await ui.fillParameter(modal, 'apiBaseUrl', dev.sandbox.apiBaseUrl);
-	await ui.fillParameter(modal, 'customAuthUrl', dev.sandbox.authorizeUrl);
-	await ui.fillParameter(modal, 'customTokenUrl', dev.sandbox.tokenUrl);
-	await ui.fillParameter(modal, 'clientId', CLIENT_KEY);
-	await ui.fillParameter(modal, 'clientSecret', clientSecret);
-	const popup = await ui.connectOAuth(context, modal);
-	// the banner follows the popup's message; give the modal a moment to re-render
-	for (let i = 0; i < 30 && !(await modal.locator('[data-test-id="oauth-connect-success-banner"]').isVisible()); i++) await page.waitForTimeout(500);
-	return { modal, popup, status: await ui.credentialStatus(modal) };
+function createAndConnect(page, context, dev, { name, clientSecret }) {
+	const { apiBaseUrl, authorizeUrl, tokenUrl } = dev.sandbox;
+	return ui.createTikTokCredential(page, context, dev.server.url, { name, apiBaseUrl, authorizeUrl, tokenUrl, clientKey: CLIENT_KEY, clientSecret });
 }
 
 async function run(dev, page, context, out) {
