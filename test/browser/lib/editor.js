@@ -217,12 +217,14 @@ async function readLoadedOptions(page, ndv, parameterName, { timeoutMs = 90000 }
 			await page.waitForTimeout(1000);
 			continue;
 		}
-		await input.click();
 		const items = page.locator('.el-select-dropdown__item').filter({ visible: true });
-		const shown = await items.first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+		// a list that opened late (after the last look) is open already: a click would close it
+		if (!(await items.first().isVisible())) await input.click();
+		const shown = await items.first().waitFor({ timeout: 10000 }).then(() => true, () => false);
 		// one read of all the texts at once: the list re-renders when the options (re)load
 		const texts = shown ? await items.evaluateAll((els) => els.map((e) => e.innerText)).catch(() => []) : [];
-		await page.keyboard.press('Escape');
+		// Escape closes the open list; with no list open it would close the node panel itself
+		if (shown) await page.keyboard.press('Escape');
 		debug(`${parameterName}: ${texts.length} options ${JSON.stringify(texts)}`);
 		// the same list twice in a row: loaded for the current credential, not a list being replaced
 		if (texts.length && JSON.stringify(texts) === previous) {
