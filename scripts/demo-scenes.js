@@ -144,12 +144,14 @@ const OUTPUT_TOURS = [
 	[DEMO_NODES.status, 'TikTok › Get Status: the post looked up by the publish ID the first node returned'],
 ];
 
-async function runWorkflow({ page, dev }, say) {
+async function runWorkflow({ page, dev, log }, say) {
 	const step = '2 · RUN IT';
 	await say.caption('Execute workflow: a video from a URL, a video from binary data, photos, then Get Status', step);
 	await hold(page, 1.5);
 	const before = (await dev.sandbox.publishes()).length;
+	const started = Date.now();
 	const result = await ui.executeWorkflow(page, DEMO_NODES.photos);
+	log(`  the run took ${((Date.now() - started) / 1000).toFixed(1)} s in the editor`);
 	if (!result.ok) throw new Error(result.notRun ? 'the run ended before Post Photos' : `the run failed at "${result.failedNode}"`);
 	await hold(page, 2);
 	await closeToasts(page);
@@ -240,7 +242,7 @@ async function recordScenes({ page, context, dev, log }) {
 		const t0 = Date.now();
 		log(`scene: ${name}`);
 		try {
-			const checked = await scene({ page, context, dev }, say);
+			const checked = await scene({ page, context, dev, log }, say);
 			if (checked) checks.push(checked);
 		} catch (e) {
 			e.message = `scene "${name}": ${e.message}`;
