@@ -269,6 +269,8 @@ export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;
 export function mp4Chunks(bytes: number, opts?: Mp4Options): Generator<Buffer>;
+/** Bytes [start, end] (inclusive) of the same file, without generating what comes before `start`. */
+export function mp4Range(bytes: number, opts: Mp4Options | undefined, start: number, end: number): Generator<Buffer>;
 
 export interface ImageSpec {
 	format: 'jpeg' | 'webp' | 'png' | 'gif';

@@ -136,6 +136,7 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	mp4Range: media.mp4Range,
 	readVideoInfo: media.readVideoInfo,
 	readVideoInfoFromFile: media.readVideoInfoFromFile,
 	makeImage: images.makeImage,
