@@ -16,7 +16,7 @@ const zlib = require('zlib');
 
 const { parseRange, servingModes, afterHeaderDelay, pumpBody } = require('./serving');
 
-/** TikTok's photo rules (tiktok-api.md §6, G10). "20 MB" read strictly: 20,000,000 bytes. */
+/** TikTok's photo rules (docs/tiktok-api.md §6, G10). "20 MB" read strictly: 20,000,000 bytes. */
 const PHOTO_RULES = { maxShortSide: 1080, maxBytes: 20_000_000, formats: ['jpeg', 'webp'] };
 
 const EXTENSIONS = { jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', png: 'png', gif: 'gif' };
