@@ -22,6 +22,8 @@ export interface CountedFault {
 export interface SandboxOptions {
 	port?: number;
 	host?: string;
+	/** the host name in the sandbox's own URLs (baseUrl, upload_url, mediaBaseUrl); default 127.0.0.1 */
+	publicHost?: string | null;
 	clients?: Record<string, SandboxClient>;
 	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
 	tokenClientKeyFrom?: 'body-or-query' | 'body';

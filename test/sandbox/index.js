@@ -118,7 +118,9 @@ async function startSandbox(options = {}) {
 		});
 	});
 	const { port } = server.address();
-	state.baseUrl = `http://127.0.0.1:${port}`;
+	// `publicHost`: the name the sandbox gives itself in its URLs (upload_url, mediaBaseUrl…), e.g.
+	// 'localhost' when n8n's SSRF protection allows that name only; it still listens on `host`.
+	state.baseUrl = `http://${state.options.publicHost || '127.0.0.1'}:${port}`;
 	Object.assign(sandbox, {
 		port,
 		baseUrl: state.baseUrl,

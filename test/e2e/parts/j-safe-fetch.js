@@ -6,9 +6,10 @@
  * and a download URL whose host name resolves to a loopback address (this machine's own name, found at
  * run time) is refused by n8n with its own reason, with the package's private-address switch off and on.
  * Then the MP4 checks that see the whole file: a 5000 px video whose moov box is at the end is refused
- * before init from a URL (ranged reads) and from binary data in filesystem and database mode. Last, the
- * TikTok Trigger's account filter on its production URL: another account's event starts nothing, the
- * credential's own account's event starts one execution.
+ * before init from a URL (ranged reads) and from binary data in filesystem and database mode. A download
+ * that stalls after its headers fails after the 30 s idle limit. Last, the TikTok Trigger's account
+ * filter on its production URL: another account's event starts nothing, the credential's own account's
+ * event starts one execution.
  */
 const dns = require('node:dns');
 const os = require('node:os');
@@ -31,7 +32,8 @@ const CHECKS = [
 	'j3 moov at the end, 5000 px, from a URL: refused before init (ranged reads of the header)',
 	'j4 moov at the end, 5000 px, from binary data in filesystem mode: refused before init',
 	'j5 moov at the end, 5000 px, from binary data in database mode: refused before init',
-	'j6 trigger account filter: another account\'s event -> 200 and no execution; its own -> one execution',
+	'j6 a download that stalls after its headers fails after the 30 s idle limit, naming the server, before init',
+	'j7 trigger account filter: another account\'s event -> 200 and no execution; its own -> one execution',
 ];
 
 /** A host name other than localhost that resolves only to loopback addresses here (e.g. the machine's name). */
@@ -132,10 +134,15 @@ module.exports = {
 		});
 
 		const moovAtEnd = { bytes: 3_000_000, opts: { moovAtEnd: true, width: 5000, height: 2800, durationSec: 10, seed: 'j-moov' } };
-		const refusedBeforeInit = async (runner, wf) => {
+		const refusedBeforeInit = async (runner, wf, binaryStore) => {
 			await n8n.importWorkflow(wf);
 			const start = await since();
-			const err = uploadError(await runner.execute(wf.id));
+			const exec = await runner.execute(wf.id);
+			const err = uploadError(exec);
+			if (binaryStore) {
+				const id = exec.run.data.resultData.runData['Read video file'][0].data.main[0][0].binary?.data?.id;
+				assert(typeof id === 'string' && id.startsWith(binaryStore), `the binary is stored as ${JSON.stringify(id)}, not in ${binaryStore}`);
+			}
 			assert(/5000/.test(err.message) && /4096/.test(err.message), `error: ${err.message}`);
 			const entries = await newEntries(start);
 			assert(initCalls(entries).length === 0, `${initCalls(entries).length} init calls`);
@@ -156,17 +163,30 @@ module.exports = {
 		await media.writeMp4File(file, moovAtEnd.bytes, moovAtEnd.opts);
 		await check(CHECKS[3], async () => {
 			const wf = uploadWorkflow('tkE2eJ4FsMoov01', 'j4', open, { source: 'binary', binaryPropertyName: 'data' }, file);
-			const { err } = await refusedBeforeInit(n8n, wf);
-			return `"${err.message.slice(0, 120)}…", no init`;
+			const { err } = await refusedBeforeInit(n8n, wf, 'filesystem');
+			return `binary in n8n's filesystem store: "${err.message.slice(0, 100)}…", no init`;
 		});
 
 		await check(CHECKS[4], async () => {
 			const wf = uploadWorkflow('tkE2eJ5DbMoov01', 'j5', open, { source: 'binary', binaryPropertyName: 'data' }, file);
-			const { err } = await refusedBeforeInit(dbMode, wf);
+			const { err } = await refusedBeforeInit(dbMode, wf, 'database:');
 			return `N8N_DEFAULT_BINARY_DATA_MODE=database: "${err.message.slice(0, 100)}…", no init`;
 		});
 
 		await check(CHECKS[5], async () => {
+			const url = `http://localhost:${port}/media/j7.mp4?bytes=2000000&stallAfterBytes=1000`;
+			const wf = uploadWorkflow('tkE2eJ7Stall001', 'j7', open, { source: 'url', videoUrl: url, uploadMethod: 'download' });
+			await n8n.importWorkflow(wf);
+			const start = await since();
+			const t = Date.now();
+			const err = uploadError(await n8n.execute(wf.id));
+			const expected = `The server at "localhost:${port}" stopped sending the video: no byte for 30 s after 1,000 bytes of 2,000,000 bytes`;
+			assert(err.message === expected, `error: ${err.message}`);
+			assert(initCalls(await newEntries(start)).length === 0, 'an init was sent');
+			return `"${err.message}" (run ${((Date.now() - t) / 1000).toFixed(1)} s), no init`;
+		});
+
+		await check(CHECKS[6], async () => {
 			const n8nPort = await freePort();
 			const server = await n8n.startServer({ port: n8nPort });
 			cleanups.push(() => server.stop());
