@@ -154,6 +154,14 @@ export class TikTokOAuth2Api implements ICredentialType {
 				'What TikTok is asked to allow when you connect. Reconnect after changing it.',
 		},
 		{
+			displayName: 'Allow Private Network Addresses',
+			name: 'allowPrivateNetworks',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether the nodes may fetch media (a video to download, photo and video headers) from http:// URLs and from localhost or private, loopback or link-local addresses, e.g. a local test server. Off: https only, public hosts only. n8n's own SSRF protection, when its admin turns it on, applies either way.",
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',

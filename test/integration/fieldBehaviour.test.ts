@@ -193,20 +193,17 @@ describe("TikTok's media checks, before the upload", () => {
 	it('reports what it checked in videoChecks', async () => {
 		const run = await runNode('publish', sandbox, { items: [mp4Item(2_000_000, { durationSec: 12, video: { width: 720, height: 1280, fps: 29.97 } }).item] });
 		expect(run.error).toBeUndefined();
-		expect(run.output![0].json.videoChecks).toEqual({ checked: true, durationSec: 12, width: 720, height: 1280, frameRate: 29.97 });
+		expect(run.output![0].json.videoChecks).toEqual({ checked: true, headerAt: 'start', durationSec: 12, width: 720, height: 1280, frameRate: 29.97 });
 	});
 
-	it('moov at the end: goes on, says so in videoChecks, and TikTok checks after the upload', async () => {
+	it('moov at the end: read from the end of the file, a good video checked, a 15 fps one refused before init', async () => {
 		const good = await runNode('publish', sandbox, { items: [mp4Item(2_000_000, { video: { moovAtEnd: true } }).item] });
 		expect(good.error).toBeUndefined();
-		expect(good.output![0].json.videoChecks).toEqual({
-			checked: false,
-			note: expect.stringMatching(/moov box\) is at the end of this file.*TikTok checks them itself after the upload/),
-		});
+		expect(good.output![0].json.videoChecks).toEqual({ checked: true, headerAt: 'end', durationSec: 10, width: 1080, height: 1920, frameRate: 30 });
 		resetSandbox(sandbox);
 		const bad = await runNode('publish', sandbox, { items: [mp4Item(2_000_000, { video: { moovAtEnd: true, fps: 15 } }).item] });
-		expect(initCalls(sandbox)).toBe(1);
-		expect(bad.error?.message).toMatch(/frame_rate_check_failed/);
+		expect(initCalls(sandbox)).toBe(0);
+		expect(bad.error?.message).toMatch(/^The video has 15 frames per second/);
 	});
 
 	it('TikTok pulling the URL: the node does not read the video and says so', async () => {

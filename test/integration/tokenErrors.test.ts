@@ -33,6 +33,7 @@ function stored(extra: Partial<TestCredentials> = {}): TestCredentials {
 		apiBaseUrl: sandbox.apiBaseUrl,
 		customAuthUrl: sandbox.authorizeUrl,
 		customTokenUrl: sandbox.tokenUrl,
+		allowPrivateNetworks: true,
 		...extra,
 	};
 }

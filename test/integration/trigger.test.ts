@@ -324,20 +324,70 @@ describe('webhook() on hand-made requests', () => {
 		expect((await call('{}', { 'content-type': 'application/json', 'tiktok-signature': 'sha256=abc' })).logs[0].message).toContain('[malformed_header]');
 	});
 
-	it('a signed body that is not JSON: 200 and a run with the text, for inspection (only with All Events)', async () => {
+	const everyAccount = { events: ['*'], accounts: 'allAccounts', options: {} };
+
+	it('a signed body that is not JSON: 200 and a run with the text, for inspection (only with All Events and Every Account)', async () => {
 		const body = 'not json at all';
-		const all = await call(body, { ...signed(body), 'content-type': 'text/plain' });
+		const all = await call(body, { ...signed(body), 'content-type': 'text/plain' }, everyAccount);
 		expect(all.status).toBe(200);
 		expect(all.run).toEqual([{ event: '', eventType: 'Unreadable event', error: 'The body is not valid JSON', rawBody: body }]);
-		const filtered = await call(body, { ...signed(body), 'content-type': 'text/plain' }, { events: ['post.publish.failed'], options: {} });
+		const filtered = await call(body, { ...signed(body), 'content-type': 'text/plain' }, { ...everyAccount, events: ['post.publish.failed'] });
 		expect(filtered.run).toBeUndefined();
+		// whose event it is cannot be read: the default (this credential's account) ignores it, and says so
+		const ownOnly = await call(body, { ...signed(body), 'content-type': 'text/plain' });
+		expect([ownOnly.status, ownOnly.run]).toEqual([200, undefined]);
+		expect(ownOnly.logs.find((l) => l.level === 'warn')?.message).toMatch(/cannot read.*ignored/);
 	});
 
 	it('authorization.removed and unknown future events come through with their fields', async () => {
 		const removed = '{"client_key":"sandbox-client-key","event":"authorization.removed","create_time":1733000000,"user_openid":"o-1","content":"{\\"reason\\":5}"}';
-		expect((await call(removed, signed(removed))).run![0]).toMatchObject({ eventType: 'Authorization removed', authorizationRemovedText: 'The developer revoked the authorization', openId: 'o-1' });
+		expect((await call(removed, signed(removed), everyAccount)).run![0]).toMatchObject({ eventType: 'Authorization removed', authorizationRemovedText: 'The developer revoked the authorization', openId: 'o-1' });
 		const future = '{"event":"video.comment.new","create_time":1733000001,"content":"{\\"comment_id\\":7308523530180699593}","extra":1}';
-		expect((await call(future, signed(future))).run![0]).toMatchObject({ event: 'video.comment.new', eventType: 'video.comment.new', content: { comment_id: '7308523530180699593' }, extra: 1 });
+		expect((await call(future, signed(future), everyAccount)).run![0]).toMatchObject({ event: 'video.comment.new', eventType: 'video.comment.new', content: { comment_id: '7308523530180699593' }, extra: 1 });
+	});
+
+	describe('Accounts (default: this credential\'s account)', () => {
+		const eventFor = (openId: string) =>
+			JSON.stringify({ client_key: 'sandbox-client-key', event: 'post.publish.complete', create_time: 1733000000, user_openid: openId, content: '{"publish_id":"v_pub_file~v2-1.a"}' });
+		const ownOpenId = () => sandbox.options.account.openId as string;
+
+		it('the event of the connected account starts a run', async () => {
+			const body = eventFor(ownOpenId());
+			const answer = await call(body, signed(body));
+			expect([answer.status, answer.run?.length, answer.run?.[0].openId]).toEqual([200, 1, ownOpenId()]);
+		});
+
+		it("another account's event is acknowledged (200, so TikTok does not retry) and starts nothing; the log names no id", async () => {
+			const body = eventFor('open-id-other-account-0002');
+			const answer = await call(body, signed(body));
+			expect([answer.status, answer.run]).toEqual([200, undefined]);
+			expect(answer.logs.map((l) => l.message).join('\n')).toMatch(/another account of the app, no run/);
+			expect(answer.logs.map((l) => l.message).join('\n')).not.toMatch(/open-id-other-account|open-id-sandbox/);
+		});
+
+		it('Every Account of the App lets it through, with whose it is', async () => {
+			const body = eventFor('open-id-other-account-0002');
+			const answer = await call(body, signed(body), everyAccount);
+			expect(answer.run?.[0]).toMatchObject({ openId: 'open-id-other-account-0002' });
+		});
+
+		it('a credential never connected (no open_id) cannot tell: ignored, with a warning that says what to do', async () => {
+			const body = eventFor(ownOpenId());
+			const credentials = sandboxCredentials(sandbox);
+			delete credentials.oauthTokenData;
+			const ctx = createWebhookContext({ request: { headers: signed(body), rawBody: Buffer.from(body) }, parameters: { events: ['*'], options: {} }, credentials });
+			const answer = n8nAnswer(await new TikTokTrigger().webhook.call(ctx), ctx.harness, TRIGGER_RESPONSE_DATA);
+			expect([answer.status, answer.run]).toEqual([200, undefined]);
+			expect(ctx.harness.logs.find((l) => l.level === 'warn')?.message).toMatch(/not connected to a TikTok account.*Every Account of the App/);
+		});
+
+		it('is checked before the duplicate memory: an ignored event leaves no fingerprint', async () => {
+			const body = eventFor('open-id-other-account-0003');
+			const staticData: IDataObject = {};
+			const ctx = createWebhookContext({ request: { headers: signed(body), rawBody: Buffer.from(body) }, parameters: { events: ['*'], options: {} }, credentials: sandboxCredentials(sandbox), staticData });
+			await new TikTokTrigger().webhook.call(ctx);
+			expect(JSON.stringify(staticData)).toBe('{}');
+		});
 	});
 
 	it('the node description: one POST webhook answered on receipt, the TikTok credential, every documented event', () => {

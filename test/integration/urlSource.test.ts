@@ -72,7 +72,7 @@ it('an unreachable URL fails with a clear message before init, nothing published
 	expect(sandbox.publishes.size).toBe(0);
 });
 
-describe('with the real TikTok environment (no sandbox allowance)', () => {
+describe('with the real TikTok environment and private addresses not allowed', () => {
 	// Here TikTok is open.tiktokapis.com, so the sandbox could never see a request: the network guard
 	// records (and blocks) every connection the run attempts instead, wherever it goes.
 	let network: NetworkGuard;
@@ -82,7 +82,7 @@ describe('with the real TikTok environment (no sandbox allowance)', () => {
 	const runInTikTokEnvironment = async (videoUrl: string) =>
 		await runNode('publish', sandbox, {
 			parameters: { source: 'url', uploadMethod: 'auto', videoUrl },
-			credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok' },
+			credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok', allowPrivateNetworks: false },
 		});
 
 	it('the guard sees the requests of a run that is not refused (so an empty list means nothing was sent)', async () => {
@@ -104,5 +104,41 @@ describe('with the real TikTok environment (no sandbox allowance)', () => {
 		expect(run.error?.message).toMatch(reason);
 		expect(network.attempts).toEqual([]);
 		expect(sandbox.log).toHaveLength(0);
+	});
+});
+
+describe('Allow Private Network Addresses is its own switch, independent of the environment', () => {
+	it('Custom environment, switch off: a loopback media URL is refused before any request, like with TikTok', async () => {
+		const videoUrl = `${sandbox.mediaBaseUrl}v.mp4?bytes=2000000`;
+		const run = await runNode('publish', sandbox, {
+			parameters: { source: 'url', uploadMethod: 'download', videoUrl },
+			credentials: { ...sandboxCredentials(sandbox), allowPrivateNetworks: false },
+		});
+		expect(run.error?.message).toMatch(/uses http:\/\/|loopback/);
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	it('Custom environment, switch off: an https URL naming a loopback address is refused for what it is', async () => {
+		const run = await runNode('upload', sandbox, {
+			parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'https://127.0.0.1:9/v.mp4' },
+			credentials: { ...sandboxCredentials(sandbox), allowPrivateNetworks: false },
+		});
+		expect(run.error?.message).toBe('The video URL "https://127.0.0.1:9/v.mp4" points to a loopback (127.0.0.0/8) address, which is blocked for safety. Use a public https:// URL of the file');
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	describe('TikTok environment, switch on', () => {
+		let network: NetworkGuard;
+		beforeEach(() => (network = guardNetwork()));
+		afterEach(() => network.restore());
+
+		it('the URL is not refused: the run goes on to TikTok (open.tiktokapis.com)', async () => {
+			const run = await runNode('publish', sandbox, {
+				parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'http://127.0.0.1:9/v.mp4' },
+				credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok', allowPrivateNetworks: true },
+			});
+			expect(run.error?.message).not.toMatch(/blocked for safety|uses http:\/\//);
+			expect(network.attempts[0]).toMatchObject({ host: 'open.tiktokapis.com', port: 443 });
+		});
 	});
 });

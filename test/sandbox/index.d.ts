@@ -22,6 +22,8 @@ export interface CountedFault {
 export interface SandboxOptions {
 	port?: number;
 	host?: string;
+	/** the host name in the sandbox's own URLs (baseUrl, upload_url, mediaBaseUrl); default 127.0.0.1 */
+	publicHost?: string | null;
 	clients?: Record<string, SandboxClient>;
 	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
 	tokenClientKeyFrom?: 'body-or-query' | 'body';
@@ -273,6 +275,8 @@ export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;
 export function mp4Chunks(bytes: number, opts?: Mp4Options): Generator<Buffer>;
+/** Bytes [start, end] (inclusive) of the same file, without generating what comes before `start`. */
+export function mp4Range(bytes: number, opts: Mp4Options | undefined, start: number, end: number): Generator<Buffer>;
 
 export interface ImageSpec {
 	format: 'jpeg' | 'webp' | 'png' | 'gif';

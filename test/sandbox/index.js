@@ -129,7 +129,9 @@ async function startSandbox(options = {}) {
 		});
 	});
 	const { port } = server.address();
-	state.baseUrl = `http://127.0.0.1:${port}`;
+	// `publicHost`: the name the sandbox gives itself in its URLs (upload_url, mediaBaseUrl…), e.g.
+	// 'localhost' when n8n's SSRF protection allows that name only; it still listens on `host`.
+	state.baseUrl = `http://${state.options.publicHost || '127.0.0.1'}:${port}`;
 	Object.assign(sandbox, {
 		port,
 		baseUrl: state.baseUrl,
@@ -147,6 +149,7 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	mp4Range: media.mp4Range,
 	readVideoInfo: media.readVideoInfo,
 	readVideoInfoFromFile: media.readVideoInfoFromFile,
 	makeImage: images.makeImage,

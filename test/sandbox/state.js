@@ -13,6 +13,7 @@ function defaultOptions() {
 	return {
 		port: 0,
 		host: '127.0.0.1',
+		publicHost: null,
 		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true, redirectUris: [] } },
 		// Where the token endpoint reads client_key: 'body-or-query', or 'body' (TikTok's docs; see README).
 		tokenClientKeyFrom: 'body-or-query',

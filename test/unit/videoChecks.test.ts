@@ -19,7 +19,7 @@ describe('checkVideoHeader (TikTok limits before the upload)', () => {
 	it('passes a video within every limit and reports what it read', () => {
 		expect(check({ width: 1080, height: 1920, fps: 29.97, durationSec: 59.5 })).toEqual({
 			problems: [],
-			report: { checked: true, durationSec: 59.5, width: 1080, height: 1920, frameRate: 29.97 },
+			report: { checked: true, headerAt: 'start', durationSec: 59.5, width: 1080, height: 1920, frameRate: 29.97 },
 		});
 	});
 
@@ -44,6 +44,7 @@ describe('checkVideoHeader (TikTok limits before the upload)', () => {
 		['22.9 fps, just under the edge', { fps: 22.9 }, /has 22\.9 frames per second/],
 		['60.1 fps, just over the edge', { fps: 60.1 }, /has 60\.1 frames per second/],
 		['61 s for an account limited to 60 s', { durationSec: 61 }, /61 s.*at most 60 s/],
+		['60.02 s, with its exact value', { durationSec: 60.02 }, /^The video lasts 60\.02 s, but this TikTok account can post videos of at most 60 s\./],
 	])('refuses %s, naming the value and the limit', (_name, options, message) => {
 		const { problems, report } = check(options);
 		expect(problems).toHaveLength(1);
@@ -55,15 +56,19 @@ describe('checkVideoHeader (TikTok limits before the upload)', () => {
 		expect(check({ width: 200, height: 200, fps: 10, durationSec: 90 }).problems).toHaveLength(3);
 	});
 
-	it('does not check the duration without the creator options (drafts), but still reports it', () => {
-		expect(check({ durationSec: 900 }, null)).toMatchObject({ problems: [], report: { checked: true, durationSec: 900 } });
+	it("drafts (no creator options): TikTok's API maximum of 600 s, with the exact value", () => {
+		expect(check({ durationSec: 600 }, null).problems).toEqual([]);
+		expect(check({ durationSec: 612.25 }, null)).toMatchObject({
+			problems: ["The video lasts 612.25 s, but TikTok's API takes videos of at most 600 s (10 minutes) and would fail the upload (duration_check_failed). Trim the video first."],
+			report: { checked: true, durationSec: 612.25 },
+		});
 	});
 
-	it('goes on and says why when the moov box is at the end of the file', () => {
-		const { problems, report } = check({ moovAtEnd: true, fps: 10, width: 100, height: 100 });
+	it('goes on and says why when the moov box is at the end of the file and could not be read there', () => {
+		const { problems, report } = checkVideoHeader({ status: 'moov_unreachable', reason: 'the server at "cdn.example" answered HTTP 200 to a Range request instead of the bytes asked for' }, 'video/mp4', creator);
 		expect(problems).toEqual([]);
 		expect(report.checked).toBe(false);
-		expect(report.note).toMatch(/moov box\) is at the end of this file.*TikTok checks them itself after the upload.*fast start/);
+		expect(report.note).toMatch(/moov box\) is at the end of this file and could not be read before the upload \(the server at "cdn\.example" answered HTTP 200.*TikTok checks them itself after the upload.*fast start/);
 	});
 
 	it('goes on and says why for WebM and for an unreadable header', () => {

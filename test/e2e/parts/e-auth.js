@@ -39,6 +39,8 @@ function credentialData(sandbox, { clientId = CLIENT_KEY, clientSecret = CLIENT_
 		apiBaseUrl: sandbox.apiBaseUrl,
 		customAuthUrl: sandbox.authorizeUrl,
 		customTokenUrl: sandbox.tokenUrl,
+		// the sandbox serves the media on http://127.0.0.1
+		allowPrivateNetworks: true,
 		clientId,
 		clientSecret,
 		...(postingAccess ? { postingAccess } : {}),

@@ -7,11 +7,13 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
-import { isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
+import { allowsPrivateNetworks, type ExecutionCache } from '../account/executionCache';
 import { openBinarySource } from '../media/binarySource';
 import { openDownloadSource } from '../media/download';
-import { readMp4Header } from '../media/mp4';
+import { FetchError } from '../media/fetchGuard';
+import type { Mp4Header } from '../media/mp4';
 import { assertDownloadableUrl, assertPullableUrl } from '../media/urlSafety';
+import { readVideoHeader } from '../media/videoHeader';
 import type { VideoSource } from '../media/videoSource';
 import { isTikTokErrorCode } from '../tiktok/errors';
 import { asNodeError, operationError, refusedItemError } from '../tiktok/nodeError';
@@ -73,7 +75,7 @@ export async function chooseTransfer(
 	}
 	if (request.uploadMethod === 'download') return await downloadTransfer(ctx, itemIndex, request, cache);
 
-	const allowPrivateNetworks = await isCustomEnvironment(ctx, cache);
+	const allowPrivateNetworks = await allowsPrivateNetworks(ctx, cache);
 	try {
 		assertPullableUrl(request.videoUrl, { allowPrivateNetworks });
 	} catch (error) {
@@ -93,7 +95,7 @@ async function downloadTransfer(
 	request: VideoPostRequest,
 	cache: ExecutionCache,
 ): Promise<FileTransfer> {
-	const allowPrivateNetworks = await isCustomEnvironment(ctx, cache);
+	const allowPrivateNetworks = await allowsPrivateNetworks(ctx, cache);
 	try {
 		assertDownloadableUrl(request.videoUrl, { allowPrivateNetworks });
 	} catch (error) {
@@ -215,15 +217,19 @@ async function openChecked(
 	open: () => Promise<VideoSource>,
 	creator: CreatorInfo | undefined,
 ): Promise<{ source: VideoSource; checks: VideoChecksReport }> {
-	let source: VideoSource;
+	let source: VideoSource | undefined;
+	let header: Mp4Header | undefined;
 	try {
 		source = await open();
+		header = source.contentType === 'video/webm' ? undefined : await readVideoHeader(source);
 	} catch (error) {
+		source?.close();
 		if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error, itemIndex);
 		// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline
-		throw refusedItemError(ctx.getNode(), [(error as Error).message], { itemIndex });
+		// n8n's own explanation (an SSRF refusal) goes before the outcome
+		const explained = error instanceof FetchError && error.description ? [error.description] : [];
+		throw refusedItemError(ctx.getNode(), [(error as Error).message, ...explained], { itemIndex });
 	}
-	const header = source.contentType === 'video/webm' ? undefined : readMp4Header(await source.head());
 	const { problems, report } = checkVideoHeader(header, source.contentType, creator);
 	if (problems.length) {
 		source.close();
