@@ -69,6 +69,9 @@ async function connectCredential({ page, context, dev }, say) {
 	await ui.chooseOption(page, modal.locator('[data-test-id="parameter-input-environment"]'), 'Custom');
 	for (const [parameter, value] of [['apiBaseUrl', apiBaseUrl], ['customAuthUrl', authorizeUrl], ['customTokenUrl', tokenUrl]]) await ui.fillParameter(modal, parameter, value);
 	await hold(page, 2);
+	await say.caption('Allow Private Network Addresses: the sandbox serves its test media on this machine (keep it off with TikTok)', step);
+	await ui.setSwitch(modal, 'allowPrivateNetworks', true);
+	await hold(page, 1.5);
 	await say.caption('Client Key and Client Secret come from your app in TikTok\'s developer portal', step);
 	await ui.fillParameter(modal, 'clientId', CLIENT_KEY);
 	await hold(page, 1);

@@ -74,7 +74,8 @@ async function connectOAuth(context, modal, { timeoutMs = 120000 } = {}) {
 
 /**
  * Credentials > Create credential > TikTok OAuth2 API, Environment Custom with the given URLs, Client
- * Key and Secret, then Connect through the OAuth popup. `pause(step)` runs after each step ('form',
+ * Key and Secret, Allow Private Network Addresses on (the sandbox's media are on 127.0.0.1), then
+ * Connect through the OAuth popup. `pause(step)` runs after each step ('form',
  * 'environment', then each parameter's name; the demo video paces and captions them, the browser test
  * does not). Returns the modal, the popup's story and the modal's status.
  */
@@ -97,6 +98,9 @@ async function createTikTokCredential(page, context, baseUrl, { name, apiBaseUrl
 		await fillParameter(modal, parameter, value);
 		await pause(parameter);
 	}
+	// the sandbox serves its media from http://127.0.0.1: only this switch lets the nodes fetch them
+	await setSwitch(modal, 'allowPrivateNetworks', true);
+	await pause('allowPrivateNetworks');
 	const popup = await connectOAuth(context, modal);
 	// the banner follows the popup's message; give the modal a moment to re-render
 	for (let i = 0; i < 30 && !(await modal.locator('[data-test-id="oauth-connect-success-banner"]').isVisible()); i++) await page.waitForTimeout(500);
