@@ -113,7 +113,10 @@ async function checkTriggerPanel(page, dev, shot) {
 
 	// the events and the options a user can add, for the screenshot
 	await ndv.locator('[data-test-id="collection-parameter-add"]').click();
-	const options = await page.getByText('Timestamp Tolerance (Seconds)').filter({ visible: true }).count();
+	// the dropdown opens after an animation: wait for it rather than count at once (CI, loaded 2 cores)
+	const option = page.getByText('Timestamp Tolerance (Seconds)').filter({ visible: true });
+	await option.first().waitFor({ timeout: 15_000 }).catch(() => {});
+	const options = await option.count();
 	const screenshot = await shot(page, 'trigger-panel');
 	await page.keyboard.press('Escape');
 	await ui.closeNode(page);
