@@ -7,7 +7,8 @@
  *   node scripts/n8n-install.js --force              wipe and reinstall
  *
  * Where each version lives:
- *   N8N_CACHE_DIR=/some/dir     the folder of the version this process is about (N8N_TEST_VERSION, else 2.41.1)
+ *   N8N_CACHE_DIR=/some/dir     the folder of the version this process is about (N8N_TEST_VERSION, else 2.41.1;
+ *                               not the one `--version` names); a folder holding another version is never wiped
  *   N8N_CACHE_ROOT=/some/root   other versions in <root>/n8n-<version> (and that one too when N8N_CACHE_DIR is unset)
  *   neither                     <repo>/.cache/n8n for 2.41.1 (where it always was), <repo>/.cache/n8n-<version> otherwise
  *
@@ -75,6 +76,7 @@ function layout(version) {
 		nodeDir,
 		appDir,
 		marker: path.join(cacheDir, '.complete.json'),
+		notInRegistryMarker: path.join(cacheDir, '.not-in-registry.json'),
 		nodeMarker: path.join(nodeDir, '.complete.json'),
 		lockDir: path.join(cacheDir, '.lock'),
 		nodeBin: path.join(nodeDir, 'bin', 'node'),
@@ -262,6 +264,14 @@ async function installN8n(L) {
 }
 
 async function installLocked(L, force, t0) {
+	// A folder holding another n8n version is someone's cache (N8N_CACHE_DIR is the folder of one version):
+	// never wipe it to put this version there.
+	const other = readJson(L.marker)?.wanted?.n8n;
+	if (other && other !== L.version) {
+		throw new Error(
+			`${L.cacheDir} holds n8n ${other}, not ${L.version}: not reinstalling over it. N8N_CACHE_DIR names the folder of N8N_TEST_VERSION (else ${DEFAULT_N8N_VERSION}); use N8N_CACHE_ROOT for the others.`,
+		);
+	}
 	fs.rmSync(L.marker, { force: true });
 	if (force) fs.rmSync(L.nodeMarker, { force: true });
 	const nodeMs = await installNode(L);
@@ -270,6 +280,20 @@ async function installLocked(L, force, t0) {
 	const timings = { nodeMs, installMs, rebuildMs, totalMs };
 	fs.writeFileSync(L.marker, JSON.stringify({ wanted: L.wanted, at: new Date().toISOString(), timings }, null, 2));
 	log(`n8n ${L.version} installed in ${secs(totalMs)} (node ${secs(nodeMs)}, npm install ${secs(installMs)}, rebuild ${secs(rebuildMs)})`);
+}
+
+/**
+ * npm found an exact dependency missing from the registry less than RECHECK_MINUTES ago (the same
+ * `bash .ci/run` tried it in the background): say so again without another two-minute resolution.
+ */
+const RECHECK_MINUTES = Number(process.env.N8N_REGISTRY_RECHECK_MIN || 60);
+function throwIfRecentlyNotInRegistry(L) {
+	const marker = readJson(L.notInRegistryMarker);
+	const ageMin = marker ? (Date.now() - Date.parse(marker.at)) / 60000 : Infinity;
+	if (!(ageMin < RECHECK_MINUTES)) return;
+	throw Object.assign(new Error(`${marker.message} (npm said so ${Math.round(ageMin)} min ago; ${L.notInRegistryMarker} makes it ask again after ${RECHECK_MINUTES} min or when deleted)`), {
+		notInRegistry: marker.missing,
+	});
 }
 
 /**
@@ -284,7 +308,14 @@ async function ensureN8n({ force = false, version = selectedVersion() } = {}) {
 		const release = await acquireLock(L);
 		try {
 			reused = !force && isComplete(L); // another process may have finished meanwhile
-			if (!reused) await installLocked(L, force, t0);
+			if (!reused) {
+				if (!force) throwIfRecentlyNotInRegistry(L);
+				await installLocked(L, force, t0).catch((e) => {
+					if (e.notInRegistry) fs.writeFileSync(L.notInRegistryMarker, JSON.stringify({ version, missing: e.notInRegistry, message: e.message, at: new Date().toISOString() }, null, 2));
+					throw e;
+				});
+				fs.rmSync(L.notInRegistryMarker, { force: true });
+			}
 		} finally {
 			release();
 		}
