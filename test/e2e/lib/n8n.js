@@ -47,6 +47,9 @@ class N8nInstance {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			NODE_ENV: 'production',
+			// n8n 1.x keeps binary data in memory by default ('default' mode) and `execute --rawOutput` then prints
+			// whole videos as base64, more than the process flushes before it exits: use 2.x's default instead.
+			...(Number(String(this.install.version ?? '2').split('.')[0]) < 2 ? { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } : {}),
 			...this.extraEnv,
 			...extra,
 		});

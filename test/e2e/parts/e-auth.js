@@ -87,6 +87,7 @@ module.exports = {
 	checks: CHECKS,
 	async run({ install, tarball, sandbox, mediaDir, cleanups, userFolder }) {
 		const names = CHECKS;
+		const v1 = Number(String(install.version).split('.')[0]) < 2;
 		const n8n = new N8nInstance(install, userFolder('user-e'), { fileAccessDirs: [mediaDir] });
 		await n8n.installPackageTarball(tarball);
 		await sandbox.reset();
@@ -160,6 +161,12 @@ module.exports = {
 			const pub = await new HttpClient(server.url, { headers: { 'X-N8N-API-KEY': rawKey } }).request('POST', `/api/v1/credentials/${wrong.id}/test`);
 			const calls = apiCalls(await sandbox.log()).map((e) => `${e.method} ${e.path} ${e.status}`);
 			const seen = `REST: ${JSON.stringify(restResult)}; public API: ${pub.status} ${pub.text.slice(0, 400)}; TikTok calls: ${calls.join(', ') || 'none'}`;
+			if (v1) {
+				// n8n 1.x: no credential test in the public API, and no credential hook before its OAuth2 requests
+				assert(pub.status === 404 && restResult?.status === 'Error' && /Unable to sign without access token/.test(restResult.message), seen);
+				assert(calls.length === 0, `the credential test sent a request to TikTok: ${seen}`);
+				return `n8n 1.x: POST /rest/credentials/test -> ${JSON.stringify(restResult)} (n8n's own words: 1.x runs no credential hook for OAuth2); POST /api/v1/credentials/{id}/test -> 404 (not in 1.x's public API)`;
+			}
 			assert(pub.status === 200 && pub.data?.status === 'Error', seen);
 			assert(/^TikTok refused to connect this credential \(invalid_client: Client secret is invalid\.\), TikTok log_id \w+\. Check the Client Key and Client Secret/.test(pub.data.message), seen);
 			assert(calls.length === 0, `the credential test sent a request to TikTok: ${seen}`);
@@ -205,6 +212,7 @@ module.exports = {
 			const message = r.data?.message ?? r.text;
 			assert(r.status >= 400 && /set to Drafts Only/.test(message), `load options: ${r.status} ${message}`);
 			assert(apiCalls(await sandbox.log()).length === before, 'the list called TikTok');
+			if (v1) return `list: HTTP ${r.status}: "${message}", no call to TikTok (n8n 1.x has no public-API credential test)`;
 			// and the credential's own test passes for this working connection (its request really runs)
 			assert(apiKey, 'no API key from e3');
 			await sandbox.reset();
