@@ -20,7 +20,7 @@ import type { IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-w
 
 const REQUEST_MARK = 'tiktokExpiresAtBeforeRefresh';
 const ERROR_FIELDS = ['error', 'error_description', 'log_id'];
-/** What a successful TikTok token answer holds (tiktok-api.md §1.3); nothing else is taken from it. */
+/** What a successful TikTok token answer holds (docs/tiktok-api.md §1.3); nothing else is taken from it. */
 const TOKEN_FIELDS = ['access_token', 'expires_in', 'open_id', 'refresh_token', 'refresh_expires_in', 'scope', 'token_type'];
 
 export const TIKTOK_TOKEN_URL = 'https://open.tiktokapis.com/v2/oauth/token/';
@@ -93,7 +93,7 @@ function unreachableError(code: string): Error {
 }
 
 /**
- * POST /v2/oauth/token/ the way TikTok documents a refresh (tiktok-api.md §1.4): form body client_key,
+ * POST /v2/oauth/token/ the way TikTok documents a refresh (docs/tiktok-api.md §1.4): form body client_key,
  * client_secret, grant_type=refresh_token, refresh_token. Returns TikTok's flat answer (tokens or error
  * fields, whatever the HTTP status). A failure to get an answer throws an error that holds no request data.
  */
