@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development); the secrets are the sandbox's and made-up ones */
 /**
  * The credential completing a refresh TikTok refused (issue 18), through n8n-core 2.41's real
  * `requestOAuth2` / `refreshOrFetchToken` (test/helpers: the harness's credentialsHelper runs the
