@@ -29,9 +29,9 @@ const DEFAULT_VERSIONS = ['1.123.81', '2.41.3', DEFAULT_N8N_VERSION];
  * a: examples (a binary post from a file, a URL post with Upload Method Auto both ways: pulled, and
  *    downloaded + uploaded after TikTok's url_ownership_unverified); b: connect; c: refresh accepted by
  *    n8n's own refresh (query string); d: the trigger; e: refused connect and Drafts Only; g: photo posts;
- *    j: refresh in the body-only, both-refused and 4xx modes.
+ *    k: refresh in the body-only, both-refused and 4xx modes.
  */
-const DEFAULT_PARTS = 'a,b,c,d,e,g,j';
+const DEFAULT_PARTS = 'a,b,c,d,e,g,k';
 
 function secs(ms) {
 	return ms >= 60000 ? `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;

@@ -9,7 +9,7 @@
  *     connect a Drafts Only credential to an app without Direct Post (the default one is refused);
  *   CLI: what n8n stored (export:credentials --decrypted), a TikTok Publish Video run with it;
  *     Drafts Only: Upload Video works, Publish Video refuses before any call.
- * Refused refreshes: part j.
+ * Refused refreshes: part k.
  */
 const { freePort, HttpClient } = require('../lib/util');
 const { line, assert, check, skipAsFailed } = require('../lib/harness');

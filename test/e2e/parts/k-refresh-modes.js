@@ -1,6 +1,6 @@
 'use strict';
 /*
- * Part j: a refresh TikTok refuses, in the real n8n (issue 18). The sandbox reads client_key from the
+ * Part k: a refresh TikTok refuses, in the real n8n (issue 18). The sandbox reads client_key from the
  * form body only (`tokenClientKeyFrom: 'body'`, TikTok's documented reading), so n8n's own refresh, which
  * can carry client_key only in the token URL's query string, is refused with HTTP 200.
  *   n8n 2.x: the credential's preAuthentication, which n8n runs right after its refresh and whose result
@@ -19,10 +19,10 @@ const { assertRunSucceeded, runSummary, tokenRequests, describeTokenRequests } =
 const { refreshProbeWorkflow } = require('./c-refresh');
 
 const CHECKS = [
-	'j1 body-only token endpoint, expired token: 2.x completes the refresh in the form body (run succeeds); 1.x tells the refused refresh',
-	'j2 body-only, the next expiry: 2.x refreshes with the rotated refresh token j1 saved; 1.x refuses again, then refreshes once the query string is accepted',
-	'j3 both refused (Client Secret changed after connecting): the reason of the last refusal, nothing saved',
-	"j4 4xx mode: TikTok's refusal with HTTP 400 stops n8n's refresh before the credential: what the user sees",
+	'k1 body-only token endpoint, expired token: 2.x completes the refresh in the form body (run succeeds); 1.x tells the refused refresh',
+	'k2 body-only, the next expiry: 2.x refreshes with the rotated refresh token k1 saved; 1.x refuses again, then refreshes once the query string is accepted',
+	'k3 both refused (Client Secret changed after connecting): the reason of the last refusal, nothing saved',
+	"k4 4xx mode: TikTok's refusal with HTTP 400 stops n8n's refresh before the credential: what the user sees",
 ];
 
 const REFUSED = 'TikTok refused to refresh the access token';
@@ -41,13 +41,13 @@ function assertRefused(exec, reason, descriptionPattern) {
 }
 
 module.exports = {
-	id: 'j',
-	title: 'j: a refresh TikTok refuses (body-only, both refused, HTTP 4xx)',
+	id: 'k',
+	title: 'k: a refresh TikTok refuses (body-only, both refused, HTTP 4xx)',
 	checks: CHECKS,
 	async run({ install, tarball, sandbox, mediaDir, cleanups, userFolder }) {
 		const names = CHECKS;
 		const v1 = Number(String(install.version).split('.')[0]) < 2;
-		const n8n = new N8nInstance(install, userFolder('user-j'), { fileAccessDirs: [mediaDir] });
+		const n8n = new N8nInstance(install, userFolder('user-k'), { fileAccessDirs: [mediaDir] });
 		await n8n.installPackageTarball(tarball);
 		await sandbox.reset();
 		await sandbox.configure({ verifyOwnMedia: true, tokenClientKeyFrom: 'body', refreshErrorStatus: 200 });
@@ -80,7 +80,7 @@ module.exports = {
 				return `refresh: ${describeTokenRequests(reqs)}; user sees ${seen}; n8n 1.x stored TikTok's error next to the old tokens`;
 			}
 			const how = assertRunSucceeded(exec);
-			assert(reqs.length === 2, `refresh requests: ${describeTokenRequests(reqs)}`);
+			assert(reqs.length === 2, `refresh requests: ${describeTokenRequests(reqs)}; run: ${runSummary(exec)}`);
 			assert(reqs[0].inQuery && !reqs[0].inBody && reqs[0].errorCode === 'invalid_request', `n8n's refresh: ${describeTokenRequests([reqs[0]])}`);
 			assert(reqs[1].inBody && !reqs[1].inQuery && !reqs[1].errorCode, `the credential's refresh: ${describeTokenRequests([reqs[1]])}`);
 			assert(t1.access_token && t1.access_token !== main.token.access_token, 'access token not replaced in the stored credential');
@@ -89,7 +89,7 @@ module.exports = {
 			assert(extra.length === 0, `stored token data keeps ${extra.join(',')}`);
 			return `${how}; refresh: ${describeTokenRequests(reqs)}; stored: ${Object.keys(t1).sort().join(',')}`;
 		});
-		if (!ok1) skipAsFailed([names[1]], 'j1 failed');
+		if (!ok1) skipAsFailed([names[1]], 'k1 failed');
 		else
 			await check(names[1], async () => {
 				await sandbox.reset();
@@ -110,8 +110,8 @@ module.exports = {
 				const t2 = await stored(main.cred.id);
 				assert(t2.refresh_token && t2.refresh_token !== t1.refresh_token, 'second rotation not saved');
 				const spent = await sandbox.token({ client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: t1.refresh_token });
-				assert(spent.data?.error === 'invalid_grant', `j1's refresh token still works: it was not the one used (${spent.text.slice(0, 120)})`);
-				return `${how}; refreshed with j1's saved refresh token (now spent: invalid_grant); rotated again and saved`;
+				assert(spent.data?.error === 'invalid_grant', `k1's refresh token still works: it was not the one used (${spent.text.slice(0, 120)})`);
+				return `${how}; refreshed with k1's saved refresh token (now spent: invalid_grant); rotated again and saved`;
 			});
 
 		await check(names[2], async () => {
@@ -125,7 +125,7 @@ module.exports = {
 				const seen = assertRefused(exec, 'invalid_request: client_key is required in the request body', /n8n 1\.x/);
 				return `one refresh (${describeTokenRequests(reqs)}); user sees ${seen}`;
 			}
-			assert(reqs.map((r) => r.errorCode).join(',') === 'invalid_request,invalid_client', `refresh requests: ${describeTokenRequests(reqs)}`);
+			assert(reqs.map((r) => r.errorCode).join(',') === 'invalid_request,invalid_client', `refresh requests: ${describeTokenRequests(reqs)}; run: ${runSummary(exec)}`);
 			const seen = assertRefused(exec, 'invalid_client: Client secret is invalid', /form body/);
 			assert(after.refresh_token === changed.token.refresh_token && after.access_token === changed.token.access_token && !after.error, `stored data changed: ${Object.keys(after).join(',')}`);
 			const text = JSON.stringify(exec.run);
