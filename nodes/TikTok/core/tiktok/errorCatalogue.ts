@@ -166,7 +166,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 	},
 	token_refresh_refused: {
 		summary: 'TikTok refused to refresh the access token',
-		hint: `The access token had expired and TikTok refused to give a new one, so the request could not be made. The message has TikTok's reason (on n8n 2.x, for the credential's second try with client_key in the form body, as TikTok documents it; n8n 1.x can send client_key only in the token URL's query string). Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see docs/credential.md ("Token refresh").`,
+		hint: `The access token had expired and TikTok refused to give a new one, so the request could not be made. The message has TikTok's reason (on n8n 2.x, for the credential's second try with client_key in the form body, as TikTok documents it; n8n 1.x can send client_key only in the token URL's query string). Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see the README ("Token refresh").`,
 	},
 	request_cancelled: {
 		summary: 'The request to TikTok was cancelled',

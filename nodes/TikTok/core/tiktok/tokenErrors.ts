@@ -37,7 +37,7 @@ export interface OAuthRefusal {
 
 export type TokenRefusalKind = 'connect' | 'refresh';
 
-const PROXY = 'or set the Custom environment\'s Access Token URL to a proxy that copies client_key into the form body (docs/credential.md, "Token refresh")';
+const PROXY = 'or set the Custom environment\'s Access Token URL to a proxy that copies client_key into the form body (README, "Token refresh")';
 const RECONNECT_EACH_EXPIRY = 'click "Connect my account" again whenever the access token has expired';
 
 /** What happened, by how far the refresh got. */
