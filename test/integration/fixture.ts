@@ -52,6 +52,7 @@ export function resetSandbox(sandbox: Sandbox): void {
 		creator: defaults.creator,
 		clients: defaults.clients,
 		tokenClientKeyFrom: defaults.tokenClientKeyFrom,
+		refreshErrorStatus: defaults.refreshErrorStatus,
 		verifiedUrlPrefixes: [],
 		verifyOwnMedia: false,
 	});

@@ -27,6 +27,8 @@ export interface SandboxOptions {
 	clients?: Record<string, SandboxClient>;
 	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
 	tokenClientKeyFrom?: 'body-or-query' | 'body';
+	/** a refused refresh grant: HTTP 200 with the error body (default, TikTok's way) or '4xx' (RFC 6749: 400, 401 for invalid_client) */
+	refreshErrorStatus?: 200 | '4xx';
 	accessTokenTtlSec?: number;
 	refreshTokenTtlSec?: number;
 	/** The token endpoint answers refresh_token grants after this delay in ms (default 0). */
