@@ -134,8 +134,8 @@ export class ProcessedDataStore implements IDataDeduplicator {
 const storesByWorkflow = new Map<string, ProcessedDataStore>();
 const router: IDataDeduplicator = {
 	checkProcessedAndRecord: async (items, scope, data, options) => await storeFor(data).checkProcessedAndRecord(items, scope, data, options),
-	removeProcessed: async (items, scope, data, options) => await storeFor(data).removeProcessed(items, scope, data, options),
-	clearAllProcessedItems: async (scope, data, options) => await storeFor(data).clearAllProcessedItems(scope, data, options),
+	removeProcessed: async (items, scope, data) => await storeFor(data).removeProcessed(items, scope, data),
+	clearAllProcessedItems: async (scope, data) => await storeFor(data).clearAllProcessedItems(scope, data),
 	getProcessedDataCount: async (scope, data, options) => await storeFor(data).getProcessedDataCount(scope, data, options),
 };
 function storeFor(data: ICheckProcessedContextData): ProcessedDataStore {
