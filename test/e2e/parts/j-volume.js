@@ -10,17 +10,22 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { REPO_ROOT, secs } = require('../lib/util');
+const { REPO_ROOT, secs, runCapture, freePort } = require('../lib/util');
 const { line, assert, check } = require('../lib/harness');
 const { N8nInstance, PACKAGE_NAME } = require('../lib/n8n');
 const { sandboxCredential, CLIENT_KEY } = require('../lib/sandbox');
 const { nodeItems, assertRunSucceeded, publishIdOf } = require('../lib/runs');
+const { parseJsonFromOutput } = require('../lib/n8n');
 
 const CHECKS = [
 	'j1 batch: 8 public posts (20 s processing + 20 s moderation) in <= 200 s, 0 x 429, every post id',
 	'j2 Skip Already Posted: first run posts 3 (binary, download, pull), each output names its postedKey',
 	'j3 Skip Already Posted: the second run posts nothing (0 inits, 0 PUTs), 3 skipped items that say so',
+	'j4 memory: posting a 300 MB binary (32 MB chunks) costs at most 2 x the largest request + 16 MB more than only reading it',
 ];
+const MEMORY_BYTES = 300_000_000;
+const MEMORY_CHUNK_MB = 32;
+const UPLOAD_NODE = 'TikTok Upload Video';
 const NODE_NAME = 'TikTok Publish Video';
 const FROM_FILE = 'Post the file';
 const FROM_URL = 'Post the URLs';
@@ -54,6 +59,26 @@ function workflow(id, name, chains) {
 	const connections = { Start: { main: [chains.map((chain) => ({ node: chain[0].name, type: 'main', index: 0 }))] } };
 	for (const chain of chains) chain.slice(0, -1).forEach((n, i) => (connections[n.name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] }));
 	return { id, name, nodes: [start, ...chains.flat()], connections, settings: { executionOrder: 'v1' }, pinData: {}, active: false };
+}
+
+/**
+ * `n8n execute --id` under GNU time: the peak RSS (kB) of the n8n process that ran the workflow. n8n runs
+ * the workflow in that process (the task runner only runs Code nodes).
+ */
+async function executeMeasured(n8n, id) {
+	const r = await runCapture('/usr/bin/time', ['-f', 'MAXRSS_KB %M', n8n.install.nodeBin, n8n.install.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
+		cwd: n8n.userFolder,
+		env: n8n.env({ N8N_LOG_LEVEL: 'info', N8N_RUNNERS_BROKER_PORT: String(await freePort()) }),
+		timeoutMs: 300_000,
+	});
+	const kb = Number(/MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
+	let run;
+	try {
+		run = parseJsonFromOutput(r.stdout);
+	} catch {
+		run = undefined;
+	}
+	return { ...r, run, peakMB: (kb * 1024) / 1e6 };
 }
 
 const nodeRun = (exec) => exec.run?.data?.resultData?.runData?.[NODE_NAME]?.[0];
@@ -98,6 +123,15 @@ module.exports = {
 				],
 			]),
 		};
+		const bigFile = path.join(mediaDir, 'j-300mb.mp4');
+		const readBig = (id) => ({ id, name: 'Read video file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [220, 400], parameters: { operation: 'read', fileSelector: bigFile, options: { dataPropertyName: 'data' } } });
+		flows.readOnly = workflow('tkE2eJ4ReadOnly', 'j4 read the file only', [[readBig('j4-read-only')]]);
+		flows.upload = workflow('tkE2eJ4Upload01', 'j4 read and post the file', [
+			[
+				readBig('j4-read'),
+				{ ...publishNode('j4-post', UPLOAD_NODE, [440, 400], cred, {}), type: `${PACKAGE_NAME}.tikTokUploadVideo`, parameters: { source: 'binary', binaryPropertyName: 'data', waitForResult: false, options: { chunkSizeMb: MEMORY_CHUNK_MB } } },
+			],
+		]);
 		const dir = path.join(work, 'workflows-j');
 		fs.mkdirSync(dir, { recursive: true });
 		for (const wf of Object.values(flows)) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
@@ -157,6 +191,27 @@ module.exports = {
 			assert(calls.length === 0, `TikTok got ${calls.map((e) => e.path).join(', ')}`);
 			assert((await sandbox.publishes()).length === before, 'a new publish appeared');
 			return `${how}; 3 skipped, 0 calls to TikTok; note: "${items[0].note.slice(0, 120)}…"`;
+		});
+
+		await check(CHECKS[3], async () => {
+			await media.writeMp4File(bigFile, MEMORY_BYTES, { durationSec: 60, seed: 'j-memory' });
+			const peaks = { read: [], post: [] };
+			for (let round = 0; round < 2; round++) {
+				for (const [kind, wf] of [['read', flows.readOnly], ['post', flows.upload]]) {
+					const exec = await executeMeasured(n8n, wf.id);
+					assertRunSucceeded(exec);
+					if (kind === 'post') assert(publishIdOf(nodeItems(exec.run, UPLOAD_NODE)?.[0]), 'no publish id');
+					peaks[kind].push(exec.peakMB);
+				}
+			}
+			// the plan's last chunk takes the remainder: 9 requests, 8 x 32 MB and 44 MB
+			const chunk = MEMORY_CHUNK_MB * 1e6;
+			const largest = MEMORY_BYTES - (Math.floor(MEMORY_BYTES / chunk) - 1) * chunk;
+			const target = (2 * largest) / 1e6 + 16;
+			const overhead = Math.min(...peaks.post) - Math.min(...peaks.read);
+			line(`FIGURES j4: peak RSS of n8n execute, read only ${peaks.read.map((x) => x.toFixed(0)).join(' / ')} MB, read + post ${peaks.post.map((x) => x.toFixed(0)).join(' / ')} MB: the node's own overhead ${overhead.toFixed(1)} MB (target <= 2 x ${(largest / 1e6).toFixed(0)} + 16 = ${target.toFixed(0)} MB)`);
+			assert(overhead <= target, `overhead ${overhead.toFixed(1)} MB`);
+			return `overhead ${overhead.toFixed(1)} MB <= ${target.toFixed(0)} MB (lowest of 2 runs each)`;
 		});
 	},
 };
