@@ -1,18 +1,14 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * README's Troubleshooting quotes the messages users see: each quote must be the message the package
  * builds today for that situation, so a reworded message cannot leave a stale quote behind.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { INode } from 'n8n-workflow';
 
 import { tikTokErrorMessage, tikTokTokenError } from '../../nodes/TikTok/core/tiktok/errors';
 import { creatorProblems } from '../../nodes/TikTok/core/post/postSettings';
+import { readPage, section as sectionOf } from '../helpers/markdown';
 
-const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Errors and what to do'));
+const section = sectionOf(readPage('README.md'), 'Troubleshooting');
 const quotes = section
 	.split('\n')
 	.filter((line) => line.startsWith('> '))
