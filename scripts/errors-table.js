@@ -50,8 +50,12 @@ function generatedPart(page) {
 }
 
 function main() {
-	const { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } = require('../dist/nodes/TikTok/core/tiktok/errors');
-	const { PHOTO_ERROR_CODES, PHOTO_FAIL_REASONS } = require('../dist/nodes/TikTok/core/photo/photoErrors');
+	const {
+		TIKTOK_ERROR_CODES,
+		TIKTOK_FAIL_REASONS,
+		PHOTO_ERROR_CODES,
+		PHOTO_FAIL_REASONS,
+	} = require('../dist/nodes/TikTok/core/tiktok/errorCatalogue');
 	const tables = errorTables({
 		errorCodes: TIKTOK_ERROR_CODES,
 		failReasons: TIKTOK_FAIL_REASONS,

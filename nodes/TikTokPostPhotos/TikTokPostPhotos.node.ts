@@ -6,11 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { runItems } from '../TikTok/core/runItems';
 import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
-import type { ExecutionCache } from '../TikTok/core/account/executionCache';
-import { postPhotos } from '../TikTok/core/photo/photoFlow';
-import { readPhotoPostRequest } from '../TikTok/core/photo/photoParameters';
+import { executePhotoPosts } from '../TikTok/core/photo/photoFlow';
 import { photoPostProperties } from '../TikTok/descriptions/photoPost.description';
 
 export class TikTokPostPhotos implements INodeType {
@@ -34,7 +31,6 @@ export class TikTokPostPhotos implements INodeType {
 	methods = { loadOptions: { getPrivacyLevels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const cache: ExecutionCache = {};
-		return await runItems(this, async (itemIndex) => await postPhotos(this, itemIndex, readPhotoPostRequest(this, itemIndex), cache));
+		return await executePhotoPosts.call(this);
 	}
 }

@@ -6,9 +6,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeVideoPosts } from '../TikTok/core/runItems';
 import { getPrivacyLevels } from '../TikTok/core/account/privacyOptions';
-import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/postSettings.description';
+import { executeVideoPosts } from '../TikTok/core/video/videoFlow';
+import { coverTimestampOption, postSettingsProperties } from '../TikTok/descriptions/videoPost.description';
 import {
 	expectedAccountProperty,
 	sharedOptions,

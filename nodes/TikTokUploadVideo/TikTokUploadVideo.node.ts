@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeVideoPosts } from '../TikTok/core/runItems';
+import { executeVideoPosts } from '../TikTok/core/video/videoFlow';
 import {
 	expectedAccountProperty,
 	sharedOptions,

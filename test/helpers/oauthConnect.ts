@@ -11,7 +11,7 @@
  *   code-exchange body (authentication `body`);
  * - what n8n then STORES: `{...old oauthTokenData, ...token response}` (+ `n8n_expires_at` when the
  *   response has `expires_in`). A TikTok error answered with HTTP 200 is stored like a token: that is
- *   the "Account connected" with no access token of G2.
+ *   the "Account connected" with no access token of docs/tiktok-api.md G2.
  */
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import type { IDataObject } from 'n8n-workflow';

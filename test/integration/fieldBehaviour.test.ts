@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * TikTok as it behaves in the field (issue 9), through n8n-core's real request path against the
- * sandbox modes that reproduce it: multi-chunk rejections (G14), post ids after moderation, TikTok's
+ * sandbox modes that reproduce it: multi-chunk rejections (docs/tiktok-api.md G14), post ids after moderation, TikTok's
  * media checks caught before the upload, and a failed download's own sentence as the headline.
  */
 import { failDnsFor } from '../helpers/network';

@@ -1,5 +1,5 @@
 /**
- * G2: TikTok's token endpoint answers errors with HTTP 200, and n8n 2.41 stores them as token data.
+ * docs/tiktok-api.md G2: TikTok's token endpoint answers errors with HTTP 200, and n8n 2.41 stores them as token data.
  * What a user sees from both nodes and from the Privacy Level list, through n8n-core's real request
  * path: after a refused connect (wrong Client Secret, connected the way n8n's controller does it) and
  * after a refused refresh (the sandbox's `tokenClientKeyFrom: 'body'` mode, TikTok's documented

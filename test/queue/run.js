@@ -394,7 +394,7 @@ async function main() {
 			const byPath = {};
 			for (const e of answered429) byPath[e.path] = (byPath[e.path] || 0) + 1;
 			const retries = workers.map((w) => (w.output.match(/TikTok rate limit on/g) || []).length);
-			// an execution that failed on TikTok's rate limit says so (errors.ts: rate_limit_exceeded)
+			// an execution that failed on TikTok's rate limit says so (errorCatalogue.ts: rate_limit_exceeded)
 			const on429 = failedExecutions.filter((e) => /rate.?limit|429|too many requests/i.test(e.error));
 			figures.failures429 = on429.length;
 			figures.answered429 = answered429.length;

@@ -110,7 +110,7 @@ function userInfo(ctx, state, token) {
 	sendApi(ctx, 200, { user: Object.fromEntries(fields.map((f) => [f, all[f]])) });
 }
 
-/** POST /v2/post/publish/creator_info/query/: "cannot post now" is HTTP 200 with an error code (G7). */
+/** POST /v2/post/publish/creator_info/query/: "cannot post now" is HTTP 200 with an error code (docs/tiktok-api.md G7). */
 function creatorInfoQuery(ctx, state, token) {
 	const cannotPost = state.options.faults.cannotPost;
 	if (cannotPost) return sendApi(ctx, 200, {}, cannotPost, 'The creator cannot post right now. Please try again later.');
@@ -137,7 +137,7 @@ function checkVideoSource(state, sourceInfo) {
 	if (sourceInfo.source === 'FILE_UPLOAD') {
 		const problem = rules.checkChunkPlan(sourceInfo);
 		if (problem) return problem;
-		// G14: TikTok has refused every valid multi-chunk plan this way while single-request uploads worked.
+		// docs/tiktok-api.md G14: TikTok has refused every valid multi-chunk plan this way while single-request uploads worked.
 		if (sourceInfo.total_chunk_count > 1 && takeFault(state.options, 'rejectMultiChunk')) return { status: 400, code: 'invalid_params', message: 'The chunk size is invalid' };
 		return null;
 	}
@@ -162,7 +162,7 @@ function videoInit(ctx, state, token, body) {
 	startVideo(ctx, state, token, body, 'direct');
 }
 
-/** POST /v2/post/publish/inbox/video/init/: only source_info counts; post_info is silently ignored (G9). */
+/** POST /v2/post/publish/inbox/video/init/: only source_info counts; post_info is silently ignored (docs/tiktok-api.md G9). */
 function inboxVideoInit(ctx, state, token, body) {
 	if (initGuards(ctx, state, token, { directPost: false })) return;
 	if (tooManyPendingShares(ctx, state, token)) return;
@@ -173,7 +173,7 @@ function inboxVideoInit(ctx, state, token, body) {
 
 /**
  * Drafts waiting in the user's inbox (created in the last 24 h, not failed): TikTok refuses a new
- * inbox share beyond its limit (G16). Only with `faults.pendingShares` set, so runs that create many
+ * inbox share beyond its limit (docs/tiktok-api.md G16). Only with `faults.pendingShares` set, so runs that create many
  * drafts (load tests, the demo) are not refused by default.
  */
 function tooManyPendingShares(ctx, state, token) {

@@ -49,7 +49,7 @@ function sendApi(ctx, status, data, code = 'ok', message = '', rawData) {
 
 const apiError = (ctx, status, code, message) => sendApi(ctx, status, {}, code, message);
 
-/** OAuth flat shape. Errors use HTTP 200 like TikTok does (G2). */
+/** OAuth flat shape. Errors use HTTP 200 like TikTok does (docs/tiktok-api.md G2). */
 function sendOAuth(ctx, body) {
 	const logId = newLogId();
 	ctx.entry.status = 200;

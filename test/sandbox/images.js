@@ -14,7 +14,7 @@
 const crypto = require('crypto');
 const zlib = require('zlib');
 
-/** TikTok's photo rules (tiktok-api.md §6, G10). "20 MB" read strictly: 20,000,000 bytes. */
+/** TikTok's photo rules (docs/tiktok-api.md §6, G10). "20 MB" read strictly: 20,000,000 bytes. */
 const PHOTO_RULES = { maxShortSide: 1080, maxBytes: 20_000_000, formats: ['jpeg', 'webp'] };
 
 const EXTENSIONS = { jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', png: 'png', gif: 'gif' };

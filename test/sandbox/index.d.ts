@@ -72,7 +72,7 @@ export interface SandboxOptions {
 		initError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		statusError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;
 		pullFails: boolean;
-		/** G14: every init whose valid plan has more than one chunk answers 400 invalid_params "The chunk size is invalid" */
+		/** docs/tiktok-api.md G14: every init whose valid plan has more than one chunk answers 400 invalid_params "The chunk size is invalid" */
 		rejectMultiChunk: boolean | CountedFault | null;
 		/** a copy signed with the wrong key goes out before the real delivery */
 		webhookBadSignature: boolean | CountedFault | null;

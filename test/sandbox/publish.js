@@ -5,13 +5,13 @@
  *   PULL_FROM_URL: PROCESSING_DOWNLOAD until downloaded,          then processingMs
  * then FAILED (format, duration, frame rate, picture size, injected reason) or PUBLISH_COMPLETE (direct) /
  * SEND_TO_USER_INBOX (inbox). Moderation comes after PUBLISH_COMPLETE: a public post gets its post id
- * postIdDelayMs later; other privacy levels never get one (tiktok-api.md §5).
+ * postIdDelayMs later; other privacy levels never get one (docs/tiktok-api.md §5).
  */
 const { nextBigId, schedule, releaseFile } = require('./state');
 const { detectVideoFormat, readVideoInfo, readVideoInfoFromFile } = require('./media');
 const { inspectImage, photoFailReason } = require('./images');
 
-// TikTok's media requirements (tiktok-api.md §6), checked on what it received.
+// TikTok's media requirements (docs/tiktok-api.md §6), checked on what it received.
 const MIN_FPS = 23;
 const MAX_FPS = 60;
 const MIN_SIDE = 360;
@@ -70,7 +70,7 @@ function setFinal(record, status, failReason = null) {
  * TikTok's checks on what it received and the scenario's outcome. Videos: container, then duration,
  * frame rate and picture size from its moov box, wherever it is in the file. Photos: JPEG or WebP,
  * short side at most 1080 px; one bad photo fails the whole post, and the fail_reason does not say
- * which (G10).
+ * which (docs/tiktok-api.md G10).
  */
 function decide(state, record, { head, info, photos, pullFailed }) {
 	const { faults, creator } = state.options;
@@ -109,7 +109,7 @@ function transferComplete(state, record, outcome) {
 	releaseFile(state, outcome.filePath, keep);
 	const finish = () => {
 		if (record.status === 'FAILED') return;
-		// Stuck publishes never leave processing (G12); re-checked so a test can unstick them.
+		// Stuck publishes never leave processing (docs/tiktok-api.md G12); re-checked so a test can unstick them.
 		if (state.options.faults.stuckProcessing) return void schedule(state, Math.max(50, state.options.processingMs), finish);
 		const [status, reason] = decide(state, record, outcome);
 		setFinal(record, status, reason);
@@ -134,7 +134,7 @@ function addPostIds(state, record) {
 	else add();
 }
 
-/** The status/fetch `data` as JSON text, post ids written as raw 64-bit numbers (G8). */
+/** The status/fetch `data` as JSON text, post ids written as raw 64-bit numbers (docs/tiktok-api.md G8). */
 function statusDataJson(record) {
 	const data = { status: record.status };
 	if (record.status === 'FAILED') data.fail_reason = record.failReason;

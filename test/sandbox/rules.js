@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Pure validation rules of the Content Posting API (no I/O), so a reader can check them against
- * tiktok-api.md in one place. Each check returns null when fine, else { status, code, message }.
+ * docs/tiktok-api.md in one place. Each check returns null when fine, else { status, code, message }.
  */
 
 const MIN_CHUNK = 5_242_880; // 5 MiB: the strict reading of TikTok's "5 MB"

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * TikTok's webhook deliveries (tiktok-api.md §5). When `options.webhook.url` is set, every publish
+ * TikTok's webhook deliveries (docs/tiktok-api.md §5). When `options.webhook.url` is set, every publish
  * change announced by publish.js becomes a signed HTTPS-style POST to that URL:
  *
  *   PUBLISH_COMPLETE (direct)  -> post.publish.complete          {publish_id, publish_type}

@@ -10,11 +10,11 @@ import {
 	MAX_VIDEO_SIZE,
 	MIN_CHUNK_SIZE,
 	chunkSizeFromMegabytes,
-	largestChunkLength,
 	planChunks,
 	singleRequestPlan,
 	type ChunkPlan,
 } from '../../nodes/TikTok/core/video/chunkPlan';
+import { largestChunkLength } from '../../nodes/TikTok/core/media/videoSource';
 
 /** Returns the invariant violations of a plan (plain checks: `expect` per chunk is too slow here). */
 function violations(plan: ChunkPlan, size: number): string[] {

@@ -1,19 +1,12 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import {
-	explainFailReason,
-	explainTikTokError,
-	scrubSecrets,
-	TIKTOK_ERROR_CODES,
-	TIKTOK_FAIL_REASONS,
-	tikTokApiError,
-	tikTokFailReasonError,
-} from '../../nodes/TikTok/core/tiktok/errors';
+import { explainFailReason, explainTikTokError, scrubSecrets, tikTokApiError, tikTokFailReasonError } from '../../nodes/TikTok/core/tiktok/errors';
+import { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } from '../../nodes/TikTok/core/tiktok/errorCatalogue';
 
 const node: INode = { id: 'n', name: 'TikTok', type: 't', typeVersion: 1, position: [0, 0], parameters: {} };
 
-/** Every code of docs tiktok-api.md §2, §3.1, §5, §7, §1.7 */
+/** Every code of docs/tiktok-api.md §2, §3.1, §5, §7, §1.7 */
 const DOC_CODES: Array<[string, number]> = [
 	['access_token_invalid', 401],
 	['scope_not_authorized', 401],

@@ -3,8 +3,12 @@
  * package explains, in the package's own words (the nodes' messages), so that a reworded message
  * cannot leave the page stale. Fix a failure with `npm run build && node scripts/errors-table.js --write`.
  */
-import { TIKTOK_ERROR_CODES, TIKTOK_FAIL_REASONS } from '../../nodes/TikTok/core/tiktok/errors';
-import { PHOTO_ERROR_CODES, PHOTO_FAIL_REASONS } from '../../nodes/TikTok/core/photo/photoErrors';
+import {
+	PHOTO_ERROR_CODES,
+	PHOTO_FAIL_REASONS,
+	TIKTOK_ERROR_CODES,
+	TIKTOK_FAIL_REASONS,
+} from '../../nodes/TikTok/core/tiktok/errorCatalogue';
 import { errorTables, generatedPart } from '../../scripts/errors-table';
 import { readPage, section } from '../helpers/markdown';
 

@@ -1,12 +1,6 @@
-import {
-	errorCode,
-	errorText,
-	formatBytes,
-	isAbortError,
-	isNetworkError,
-	responseHeader,
-	safeCause,
-} from '../../nodes/TikTok/core/tiktok/http';
+import { errorCode, errorText, isAbortError, isNetworkError, safeCause } from '../../nodes/TikTok/core/http/failures';
+import { formatBytes } from '../../nodes/TikTok/core/tiktok/wording';
+import { responseHeader } from '../../nodes/TikTok/core/http/responses';
 
 describe('http helpers', () => {
 	it('formats byte counts', () => {

@@ -1,12 +1,7 @@
-import {
-	buildPostInfo,
-	captionProblem,
-	creatorProblems,
-	durationProblem,
-	settingsProblems,
-	type CreatorOptions,
-	type PostSettings,
-} from '../../nodes/TikTok/core/post/postSettings';
+import { buildPostInfo, captionProblem, settingsProblems, type PostSettings } from '../../nodes/TikTok/core/video/videoSettings';
+import { creatorProblems } from '../../nodes/TikTok/core/post/directPostRules';
+import { durationProblem } from '../../nodes/TikTok/core/video/videoChecks';
+import type { CreatorOptions } from '../../nodes/TikTok/core/account/creatorInfo';
 
 const base: PostSettings = {
 	caption: 'New in the shop #handmade',

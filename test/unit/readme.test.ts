@@ -10,7 +10,8 @@ import { join } from 'node:path';
 
 import type { INode } from 'n8n-workflow';
 
-import { TIKTOK_ERROR_CODES, tikTokTokenError } from '../../nodes/TikTok/core/tiktok/errors';
+import { TIKTOK_ERROR_CODES } from '../../nodes/TikTok/core/tiktok/errorCatalogue';
+import { tikTokTokenError } from '../../nodes/TikTok/core/tiktok/tokenErrors';
 import { REPO_ROOT, documentationPages, headings, readPage, withoutCodeBlocks } from '../helpers/markdown';
 
 const README_MAX_BYTES = 20_000;

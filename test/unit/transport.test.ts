@@ -6,7 +6,8 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
-import { MAX_RATE_LIMIT_RETRIES, outcomeFromThrown, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
+import { outcomeFromThrown } from '../../nodes/TikTok/core/tiktok/apiOutcome';
+import { MAX_RATE_LIMIT_RETRIES, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
 import {
 	createTestContext,
 	expectNoSecrets,

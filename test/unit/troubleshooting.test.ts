@@ -4,8 +4,9 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { tikTokErrorMessage, tikTokTokenError } from '../../nodes/TikTok/core/tiktok/errors';
-import { creatorProblems } from '../../nodes/TikTok/core/post/postSettings';
+import { tikTokErrorMessage } from '../../nodes/TikTok/core/tiktok/errors';
+import { tikTokTokenError } from '../../nodes/TikTok/core/tiktok/tokenErrors';
+import { creatorProblems } from '../../nodes/TikTok/core/post/directPostRules';
 import { readPage, section as sectionOf } from '../helpers/markdown';
 
 const section = sectionOf(readPage('README.md'), 'Troubleshooting');

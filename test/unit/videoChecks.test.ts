@@ -1,6 +1,6 @@
 import { readMp4Header } from '../../nodes/TikTok/core/media/mp4';
-import type { CreatorOptions } from '../../nodes/TikTok/core/post/postSettings';
-import { checkVideoHeader, VIDEO_LIMITS } from '../../nodes/TikTok/core/media/videoChecks';
+import type { CreatorOptions } from '../../nodes/TikTok/core/account/creatorInfo';
+import { checkVideoHeader, VIDEO_LIMITS } from '../../nodes/TikTok/core/video/videoChecks';
 import { makeMp4, type Mp4Options } from '../sandbox';
 
 const creator: CreatorOptions = {

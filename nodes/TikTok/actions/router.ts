@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { runItems } from '../core/runItems';
 import type { LookupCache } from '../core/post/postLookup';
+import { runItems } from '../core/runItems';
 import * as account from './account/Account.resource';
 import type { PostingOptionsCache } from './account/getPostingOptions.operation';
 import type { TikTokOperation } from './node.type';

@@ -1,10 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
-import { assertDirectPostAllowed, type ExecutionCache } from './account/executionCache';
 import { asNodeError } from './tiktok/nodeError';
-import { readVideoPostRequest } from './video/videoParameters';
-import { postVideo } from './video/videoFlow';
-import type { PostMode } from './post/publishStatus';
 
 /**
  * The item loop of every node of the package: one item after another (TikTok's limits are per
@@ -34,13 +30,4 @@ export async function runItems(
 		}
 	}
 	return [output];
-}
-
-/** What TikTok Publish Video and TikTok Upload Video run. */
-export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
-	const cache: ExecutionCache = {};
-	return await runItems(this, async (itemIndex) => {
-		if (mode === 'direct') await assertDirectPostAllowed(this, itemIndex, cache);
-		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
-	});
 }

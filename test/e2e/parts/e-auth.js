@@ -1,6 +1,6 @@
 'use strict';
 /*
- * Part e: what a user meets in the real n8n when TikTok's token endpoint refuses (G2: errors with
+ * Part e: what a user meets in the real n8n when TikTok's token endpoint refuses (docs/tiktok-api.md G2: errors with
  * HTTP 200), and a Drafts Only credential (apps without Direct Post).
  *   server (n8n start + REST): connect with a WRONG Client Secret through n8n's own OAuth endpoints ->
  *     the callback page, what the editor receives, the credential test (REST /rest/credentials/test as

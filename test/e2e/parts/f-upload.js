@@ -3,9 +3,9 @@
  * Part f: TikTok as it behaves in the field (issue 9 parts 1, 2, 5), in a real n8n with the built
  * package. Manual Trigger -> Read/Write Files from Disk (a generated MP4) -> TikTok Publish Video, run
  * with `n8n execute`, against sandbox modes that reproduce the field reports:
- *   - multi-chunk rejection (G14, fault rejectMultiChunk): a ~30 MB video with default settings goes in
+ *   - multi-chunk rejection (docs/tiktok-api.md G14, fault rejectMultiChunk): a ~30 MB video with default settings goes in
  *     one request; with Chunk Size set it is re-initialised once as one request; a video over 64 MB
- *     fails with the plain G14 message and nothing uploaded;
+ *     fails with the plain message of docs/tiktok-api.md G14 and nothing uploaded;
  *   - moderation (the sandbox default, delay raised here): a public post returns its post id and URL
  *     after waiting; an Only Me post returns no id and a note that says why;
  *   - header checks: a 15 fps video is refused before init, naming the value and the limit.

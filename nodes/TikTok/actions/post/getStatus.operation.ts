@@ -1,5 +1,4 @@
 import {
-	NodeOperationError,
 	updateDisplayOptions,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -7,6 +6,7 @@ import {
 } from 'n8n-workflow';
 
 import { lookUpPost, readPublishId, type LookupCache } from '../../core/post/postLookup';
+import { readTimeoutMs } from '../../core/post/waitOptions';
 import { timeoutMinutesOption } from '../../descriptions/wait.description';
 import { publishIdProperty } from './common.description';
 
@@ -39,10 +39,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, cache:
 	const publishId = readPublishId(this, itemIndex);
 	const wait = this.getNodeParameter('waitForFinalStatus', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number };
-	const timeoutMinutes = options.timeoutMinutes ?? 10;
-	if (wait && !(timeoutMinutes > 0)) {
-		throw new NodeOperationError(this.getNode(), `Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`, { itemIndex });
-	}
-	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs: timeoutMinutes * 60_000 }, cache);
+	const timeoutMs = wait ? readTimeoutMs(this, itemIndex, options.timeoutMinutes) : 0;
+	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs }, cache);
 	return [{ json, pairedItem: { item: itemIndex } }];
 }

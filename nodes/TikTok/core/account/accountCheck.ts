@@ -2,6 +2,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../tiktok/constants';
 import { tikTokApiRequest } from '../tiktok/transport';
+import { NOTHING_POSTED } from '../tiktok/wording';
 
 interface UserInfoResponse {
 	user?: { open_id?: string; display_name?: string };
@@ -33,7 +34,7 @@ export async function assertExpectedAccount(
 
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`This credential is connected to the TikTok account "${displayName}" (open_id ${openId}), not to "${expected}". Nothing was sent.`,
+		`This credential is connected to the TikTok account "${displayName}" (open_id ${openId}), not to "${expected}". ${NOTHING_POSTED}`,
 		{
 			itemIndex,
 			description:

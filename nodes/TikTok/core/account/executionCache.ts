@@ -1,8 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { TIKTOK_CREDENTIAL_NAME } from '../tiktok/constants';
-import type { CreatorInfo } from './creatorInfo';
 import { DIRECT_POST_BLOCKED_HINT, directPostBlocker } from '../tiktok/credentialState';
+import type { CreatorInfo } from './creatorInfo';
 
 /** State shared by the items of one execution (read once, used by every item). */
 export interface ExecutionCache {

@@ -6,28 +6,22 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { fetchCreatorInfo } from './creatorInfo';
-import { explainTikTokError } from '../tiktok/errors';
+import { explainTikTokError, explanationText } from '../tiktok/errors';
 import { asNodeError } from '../tiktok/nodeError';
-import { PRIVACY_LEVEL_NAMES } from '../post/postSettings';
-import { isTikTokErrorCode } from '../tiktok/transport';
-
-/** creator_info answers these with HTTP 200 when the account cannot post now (tiktok-api.md §3.1, G7). */
-export const CANNOT_POST_CODES = ['spam_risk_too_many_posts', 'spam_risk_user_banned_from_posting', 'reached_active_user_cap'];
+import { cannotPostCode, fetchCreatorInfo, PRIVACY_LEVEL_NAMES } from './creatorInfo';
 
 export async function readPostingOptions(ctx: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	let creator;
 	try {
 		creator = await fetchCreatorInfo.call(ctx, itemIndex);
 	} catch (error) {
-		const code = CANNOT_POST_CODES.find((candidate) => isTikTokErrorCode(error, candidate));
+		const code = cannotPostCode(error);
 		if (!code) throw asNodeError(ctx.getNode(), error, itemIndex);
-		const { summary, hint } = explainTikTokError(code);
 		const context = (error as { context?: { logId?: unknown } }).context;
 		return {
 			canPost: false,
 			cannotPostReason: code,
-			cannotPostMessage: `${summary}. ${hint}`,
+			cannotPostMessage: explanationText(explainTikTokError(code)),
 			logId: typeof context?.logId === 'string' ? context.logId : null,
 		};
 	}

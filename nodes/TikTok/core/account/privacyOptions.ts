@@ -1,9 +1,8 @@
 import { NodeOperationError, type ILoadOptionsFunctions, type INodePropertyOptions } from 'n8n-workflow';
 
 import { TIKTOK_CREDENTIAL_NAME } from '../tiktok/constants';
-import { fetchCreatorInfo } from './creatorInfo';
 import { DIRECT_POST_BLOCKED_HINT, directPostBlocker } from '../tiktok/credentialState';
-import { PRIVACY_LEVEL_NAMES } from '../post/postSettings';
+import { fetchCreatorInfo, PRIVACY_LEVEL_NAMES } from './creatorInfo';
 
 /**
  * The privacy levels this creator can use right now, straight from creator_info, with the account's

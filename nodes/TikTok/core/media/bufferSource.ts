@@ -1,6 +1,5 @@
 /** A video source over a Buffer in memory (n8n's in-memory binary mode): chunks are views, no copy. */
-import type { ChunkPlan } from '../video/chunkPlan';
-import { assertPlanFits, HEAD_BYTES, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
+import { assertPlanFits, HEAD_BYTES, type ChunkLayout, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 export class BufferVideoSource implements VideoSource {
 	readonly size: number;
@@ -23,7 +22,7 @@ export class BufferVideoSource implements VideoSource {
 		return this.buffer.subarray(0, Math.min(HEAD_BYTES, this.size));
 	}
 
-	async *chunks(plan: ChunkPlan): AsyncGenerator<SourceChunk> {
+	async *chunks(plan: ChunkLayout): AsyncGenerator<SourceChunk> {
 		assertPlanFits(plan, this.size);
 		if (this.started) throw new Error('The video can only be read once');
 		this.started = true;

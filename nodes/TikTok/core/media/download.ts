@@ -4,7 +4,8 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { discardBody, errorText, responseHeader, safeCause, type FullResponse } from '../tiktok/http';
+import { errorText, safeCause } from '../http/failures';
+import { discardBody, responseHeader, type FullResponse } from '../http/responses';
 import { resolveVideoContentType, type VideoContentType } from './mediaType';
 import { StreamVideoSource, type ByteStream } from './streamSource';
 import { assertDownloadableUrl, redactUrl, tryParseUrl } from './urlSafety';

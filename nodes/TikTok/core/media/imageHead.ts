@@ -1,7 +1,7 @@
 /**
  * Pure: what the first bytes of an image say: its format (by content, whatever the URL or the
  * Content-Type claim) and, for JPEG and WebP, its size in pixels. The photo node reads the head of
- * each photo before TikTok pulls it, to refuse what TikTok would fail later (tiktok-api.md §6, G10).
+ * each photo before TikTok pulls it, to refuse what TikTok would fail later (docs/tiktok-api.md §6, G10).
  */
 
 export type ImageFormat =

@@ -1,5 +1,5 @@
 /**
- * Content type of the video for TikTok's chunk PUT (tiktok-api.md §4, §6): MP4, MOV (QuickTime) or WebM.
+ * Content type of the video for TikTok's chunk PUT (docs/tiktok-api.md §4, §6): MP4, MOV (QuickTime) or WebM.
  * Derived from the MIME type or the file extension, then checked against the first bytes of the file so
  * that a mislabelled or non-video file (e.g. a PNG named .mp4) is rejected before anything is uploaded.
  */

@@ -1,13 +1,13 @@
 /**
  * A video source over a forward-only stream of pieces (n8n's binary stream, or a download's body).
- * The pieces are cut into exactly the chunks of a ChunkPlan: one Buffer of the largest chunk's
+ * The pieces are cut into exactly the chunks of a ChunkLayout: one Buffer of the largest chunk's
  * length is allocated once and reused for every chunk, the incoming pieces are copied into it (a
  * piece spanning two chunks is split with subarray, no copy), so memory stays at about one chunk
  * plus one piece. A stream that ends early or gives more bytes than declared is an error.
  */
-import { largestChunkLength, type ChunkPlan } from '../video/chunkPlan';
-import { errorText, formatBytes, safeCause } from '../tiktok/http';
-import { assertPlanFits, HEAD_BYTES, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
+import { errorText, safeCause } from '../http/failures';
+import { formatBytes } from '../tiktok/wording';
+import { assertPlanFits, HEAD_BYTES, largestChunkLength, type ChunkLayout, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 /** Anything a Readable offers that we use; typed structurally (runtime code may not import `stream`). */
 export interface ByteStream {
@@ -118,7 +118,7 @@ export class StreamVideoSource implements VideoSource {
 		return head;
 	}
 
-	async *chunks(plan: ChunkPlan): AsyncGenerator<SourceChunk> {
+	async *chunks(plan: ChunkLayout): AsyncGenerator<SourceChunk> {
 		assertPlanFits(plan, this.size);
 		if (this.started) throw new Error(`${this.label} can only be read once`);
 		this.started = true;

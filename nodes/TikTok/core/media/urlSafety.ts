@@ -1,9 +1,10 @@
 /**
- * URL checks for the two URL-based ways of getting a video to TikTok:
+ * URL checks, by who fetches the URL:
  * - `assertDownloadableUrl`: the node itself downloads the video ("Download and upload"), so the URL must
  *   not point into the n8n host's own network (SSRF).
- * - `assertPullableUrl`: TikTok pulls the video (PULL_FROM_URL), so the URL must be https, without
- *   credentials, on a verified domain (TikTok URL prefixes cannot be IP addresses).
+ * - `pullUrlProblem`: TikTok pulls it (PULL_FROM_URL: a video, `assertPullableUrl`, or the photos of a
+ *   photo post), so the URL must be https, without credentials, on a verified domain (TikTok URL
+ *   prefixes cannot be IP addresses).
  *
  * Limits: only the URL text is checked. A DNS name that resolves to a private address (or DNS rebinding)
  * is not caught here, because runtime code may not use `dns`. n8n's own outbound SSRF protection covers
@@ -201,35 +202,41 @@ export function assertDownloadableUrl(url: string, options: UrlSafetyOptions): U
 	return u;
 }
 
+/** Why TikTok could not pull a URL, whatever it pulls (a video or a photo). */
+export type PullUrlProblem = 'not_https' | 'credentials' | 'ip_address' | 'localhost';
+
 /**
- * Checks a URL TikTok will pull the video from (PULL_FROM_URL). Returns the parsed URL.
- * https only, no user:password@, host not an IP address (TikTok verifies domains/URL prefixes, which
- * cannot be IP addresses). With `allowPrivateNetworks` (Custom environment / sandbox) http and IP hosts
- * are allowed.
+ * The rule for every URL TikTok pulls (PULL_FROM_URL: a video, or each photo of a photo post): https,
+ * no user:password@, a domain name (TikTok verifies domains and URL prefixes, which cannot be IP
+ * addresses), not localhost. With `allowPrivateNetworks` (Custom environment / local stand-in) http
+ * and any host are allowed. Undefined when TikTok can pull it.
  */
-export function assertPullableUrl(url: string, options: Partial<UrlSafetyOptions> = {}): URL {
+export function pullUrlProblem(u: URL, options: Partial<UrlSafetyOptions> = {}): PullUrlProblem | undefined {
 	const allowPrivate = options.allowPrivateNetworks === true;
+	if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowPrivate)) return 'not_https';
+	if (u.username || u.password) return 'credentials';
+	if (allowPrivate) return undefined;
+	if (isIpLiteral(u)) return 'ip_address';
+	if (privateHostReason(u) === 'localhost') return 'localhost';
+	return undefined;
+}
+
+/** What each problem means for a video URL (the error's headline; "shown" is the URL without its query). */
+const VIDEO_PULL_URL_MESSAGES: Record<PullUrlProblem, (shown: string) => string> = {
+	not_https: (shown) =>
+		`The video URL "${shown}" must start with https://. TikTok only pulls videos over https from a domain or URL prefix verified in your TikTok app`,
+	credentials: (shown) =>
+		`The video URL "${shown}" contains a user name or password (user:password@host). TikTok cannot use such a URL; give a public https:// URL on your verified domain`,
+	ip_address: (shown) =>
+		`The video URL "${shown}" uses an IP address as its host. TikTok only pulls from a verified domain or URL prefix, which cannot be an IP address; use the domain name`,
+	localhost: (shown) =>
+		`The video URL "${shown}" points to localhost, which TikTok cannot reach. Use a public https:// URL on your verified domain`,
+};
+
+/** Checks a URL TikTok will pull the video from (pullUrlProblem). Returns the parsed URL. */
+export function assertPullableUrl(url: string, options: Partial<UrlSafetyOptions> = {}): URL {
 	const u = parseAbsoluteUrl(url, 'video URL for TikTok to pull');
-	const shown = redactUrl(u);
-	if (u.protocol !== 'https:' && !(u.protocol === 'http:' && allowPrivate)) {
-		throw new Error(
-			`The video URL "${shown}" must start with https://. TikTok only pulls videos over https from a domain or URL prefix verified in your TikTok app`,
-		);
-	}
-	if (u.username || u.password) {
-		throw new Error(
-			`The video URL "${shown}" contains a user name or password (user:password@host). TikTok cannot use such a URL; give a public https:// URL on your verified domain`,
-		);
-	}
-	if (!allowPrivate && isIpLiteral(u)) {
-		throw new Error(
-			`The video URL "${shown}" uses an IP address as its host. TikTok only pulls from a verified domain or URL prefix, which cannot be an IP address; use the domain name`,
-		);
-	}
-	if (!allowPrivate && privateHostReason(u) === 'localhost') {
-		throw new Error(
-			`The video URL "${shown}" points to localhost, which TikTok cannot reach. Use a public https:// URL on your verified domain`,
-		);
-	}
+	const problem = pullUrlProblem(u, options);
+	if (problem) throw new Error(VIDEO_PULL_URL_MESSAGES[problem](redactUrl(u)));
 	return u;
 }

@@ -1,15 +1,24 @@
 /**
  * The contract every video source meets: a sized, forward-only source of video bytes, cut into
- * exactly the chunks of a ChunkPlan. Implementations: streamSource.ts (a stream of pieces: n8n's
- * binary stream or a download) and bufferSource.ts (n8n's in-memory binary). Opened by
- * binarySource.ts (an item's binary field) and download.ts (a URL).
+ * exactly the chunks it is given (a ChunkLayout; video/chunkPlan.ts's plans are ones).
+ * Implementations: streamSource.ts (a stream of pieces: n8n's binary stream or a download) and
+ * bufferSource.ts (n8n's in-memory binary). Opened by binarySource.ts (an item's binary field) and
+ * download.ts (a URL).
  */
-import type { ChunkPlan } from '../video/chunkPlan';
-import { formatBytes } from '../tiktok/http';
+import { formatBytes } from '../tiktok/wording';
 import { checkVideoBytes, type VideoContentType } from './mediaType';
 
 /** How many bytes `head()` returns at most (for MP4 duration and file type sniffing). */
 export const HEAD_BYTES = 1_048_576;
+
+/**
+ * Where each chunk starts and ends, in order: what a source needs to cut the video. The chunk plan
+ * (video/chunkPlan.ts) says where; the sources only follow it, so they need not know TikTok's rules.
+ */
+export interface ChunkLayout {
+	videoSize: number;
+	chunks: ReadonlyArray<{ index: number; start: number; end: number; length: number }>;
+}
 
 export interface SourceChunk {
 	index: number;
@@ -34,7 +43,7 @@ export interface VideoSource {
 	 * Yields the plan's chunks in order. Can be iterated once (forward-only). A chunk's `data` may be
 	 * overwritten by the next chunk: use it (send it, retry it) before asking for the next one.
 	 */
-	chunks(plan: ChunkPlan): AsyncGenerator<SourceChunk>;
+	chunks(plan: ChunkLayout): AsyncGenerator<SourceChunk>;
 	/** The first up to 1 MiB of the file; buffered and replayed, so the stream is read once. */
 	head(): Promise<Buffer>;
 	/** Releases the underlying stream. Safe to call more than once. */
@@ -53,12 +62,19 @@ export interface SourceMeta {
 }
 
 /** A plan made for another size would cut the video wrong. */
-export function assertPlanFits(plan: ChunkPlan, size: number): void {
+export function assertPlanFits(plan: ChunkLayout, size: number): void {
 	if (plan.videoSize !== size) {
 		throw new Error(
 			`The chunk plan is for ${formatBytes(plan.videoSize)} but the video is ${formatBytes(size)}`,
 		);
 	}
+}
+
+/** The length of the largest chunk of a layout (a plan's last chunk absorbs the remainder). */
+export function largestChunkLength(plan: ChunkLayout): number {
+	let max = 0;
+	for (const c of plan.chunks) if (c.length > max) max = c.length;
+	return max;
 }
 
 /** Checks the first bytes against the declared type (and keeps the sniffed type); closes the source when they are not a video. */

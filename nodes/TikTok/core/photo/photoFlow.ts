@@ -1,30 +1,34 @@
 /**
  * One photo item end to end: checks without calls (parameters, URLs), the photos' heads (their own
- * servers, not TikTok), account and creator options, content/init, the final status, the output item.
- * Everything that can refuse the post does so before init, so a refused item sends nothing to TikTok.
+ * servers, not TikTok), account and creator options, content/init, the final status, the output item
+ * (photoOutput.ts). Everything that can refuse the post does so before init, so a refused item sends
+ * nothing to TikTok.
  */
-import {
-	NodeApiError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-} from 'n8n-workflow';
+import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { assertExpectedAccount } from '../account/accountCheck';
-import { ENDPOINTS } from '../tiktok/constants';
-import { fetchCreatorInfo, type CreatorInfo } from '../account/creatorInfo';
-import { tikTokFailReasonError } from '../tiktok/errors';
+import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
 import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
+import { creatorProblems } from '../post/directPostRules';
+import { awaitsPostId, waitForPostIdAfterPublish } from '../post/postIdWait';
 import { requestPublishInit } from '../post/publishInit';
-import { asNodeError, operationError } from '../tiktok/nodeError';
-import { checkPhotoHeads } from './photoHeads';
-import { explainForPhotos, PHOTO_FAIL_REASONS } from './photoErrors';
-import type { PhotoPostRequest } from './photoParameters';
-import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
-import { creatorProblems } from '../post/postSettings';
-import { postUrlFor } from '../post/postUrls';
-import { awaitsPostId, noPostIdNote, waitForPostIdAfterPublish } from '../post/postIdWait';
 import { waitAfterHandover, type PostIdWait, type WaitResult } from '../post/publishStatus';
+import { runItems } from '../runItems';
+import { ENDPOINTS } from '../tiktok/constants';
+import { explainForPhotos, tikTokFailReasonError } from '../tiktok/errors';
+import { asNodeError, refusedItemError } from '../tiktok/nodeError';
+import { NOTHING_POSTED } from '../tiktok/wording';
+import { checkPhotoHeads } from './photoHeads';
+import { buildPhotoOutputItem } from './photoOutput';
+import { readPhotoPostRequest, type PhotoPostRequest } from './photoParameters';
+import { buildPhotoInitBody, photoUrlProblems } from './photoRules';
+import type { PhotoVerdict } from './photoVerdict';
+
+/** What TikTok Post Photos runs. */
+export async function executePhotoPosts(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const cache: ExecutionCache = {};
+	return await runItems(this, async (itemIndex) => await postPhotos(this, itemIndex, readPhotoPostRequest(this, itemIndex), cache));
+}
 
 export async function postPhotos(
 	ctx: IExecuteFunctions,
@@ -33,11 +37,29 @@ export async function postPhotos(
 	cache: ExecutionCache,
 ): Promise<INodeExecutionData> {
 	const startedAt = Date.now();
-	const { post } = request;
-	const node = ctx.getNode();
-	const refuse = (problems: string[], outcome = 'Nothing was sent to TikTok.') =>
-		operationError(node, problems[0], { itemIndex, description: [...problems.slice(1), outcome].join(' ') });
+	const { verdicts, creator } = await checkBeforeInit(ctx, itemIndex, request, cache);
+	let publishId: string;
+	try {
+		({ publishId } = await requestPublishInit(ctx, itemIndex, ENDPOINTS.contentInit, buildPhotoInitBody(request.post)));
+	} catch (error) {
+		throw error instanceof NodeApiError ? explainForPhotos(error) : asNodeError(ctx.getNode(), error, itemIndex);
+	}
+	const waited = request.waitForResult ? await waitForPhotoPost(ctx, itemIndex, request, publishId, verdicts) : {};
+	return buildPhotoOutputItem(itemIndex, request, { publishId, startedAt, verdicts, creator, ...waited });
+}
 
+/**
+ * Everything that can refuse the post before init: Drafts Only, the URLs, the photos' heads (their
+ * own servers), the account, and for a Direct Post the creator's options.
+ */
+async function checkBeforeInit(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: PhotoPostRequest,
+	cache: ExecutionCache,
+): Promise<{ verdicts: PhotoVerdict[]; creator?: CreatorInfo }> {
+	const { post } = request;
+	const refuse = (problems: string[], outcome?: string) => refusedItemError(ctx.getNode(), problems, { itemIndex, outcome });
 	if (post.mode === 'direct') await assertDirectPostAllowed(ctx, itemIndex, cache);
 	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
 	if (urlProblems.length) throw refuse(urlProblems);
@@ -46,82 +68,36 @@ export async function postPhotos(
 	const verdicts = await checkPhotoHeads(ctx, post.imageUrls, ctx.getExecutionCancelSignal?.());
 	const photoProblems = verdicts.flatMap((verdict) => (verdict.problem ? [verdict.problem] : []));
 	if (photoProblems.length) throw refuse(photoProblems);
-	const photoWarnings = verdicts.flatMap((verdict) => verdict.warnings);
-	const unsized = verdicts.filter((verdict) => verdict.check.width === undefined).map((verdict) => verdict.check.position);
 
 	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
+	if (post.mode !== 'direct' || !post.direct) return { verdicts };
+	const creator = await creatorInfoOnce(ctx, itemIndex, cache);
+	const problems = creatorProblems(post.direct, creator);
+	// creator_info was read, but nothing of the post was sent
+	if (problems.length) throw refuse(problems, NOTHING_POSTED);
+	return { verdicts, creator };
+}
 
-	let creator: CreatorInfo | undefined;
-	if (post.mode === 'direct' && post.direct) {
-		creator = cache.creatorInfo ??= await fetchCreatorInfo.call(ctx, itemIndex);
-		const problems = creatorProblems(
-			{ ...post.direct, caption: post.title, allowDuet: false, allowStitch: false },
-			creator,
-		);
-		// creator_info was read, but nothing of the post was sent
-		if (problems.length) throw refuse(problems, 'Nothing was posted.');
-	}
-
-	let publishId: string;
-	try {
-		({ publishId } = await requestPublishInit(ctx, itemIndex, ENDPOINTS.contentInit, buildPhotoInitBody(post)));
-	} catch (error) {
-		throw error instanceof NodeApiError ? explainForPhotos(error) : asNodeError(node, error, itemIndex);
-	}
-
-	let result: WaitResult | undefined;
-	let postIdWait: PostIdWait | undefined;
-	if (request.waitForResult) {
-		result = await waitAfterHandover(ctx, {
-			publishId,
-			mode: post.mode,
-			timeoutMs: request.timeoutMs,
-			itemIndex,
-			handedOver: `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`,
-		});
-		if (result.status === 'FAILED') throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, unsized);
-		if (post.direct && awaitsPostId(post.direct.privacyLevel, request.postIdWaitMs, result)) {
-			postIdWait = await waitForPostIdAfterPublish(ctx, { itemIndex, publishId, timeoutMs: request.postIdWaitMs, media: 'photo post' });
-			result = { ...result, postIds: postIdWait.postIds };
-		}
-	}
-
-	const json: IDataObject = {
+/** TikTok's final status (FAILED: the photo explanation), then for a public Direct Post its id. */
+async function waitForPhotoPost(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: PhotoPostRequest,
+	publishId: string,
+	verdicts: PhotoVerdict[],
+): Promise<{ result: WaitResult; postIdWait?: PostIdWait }> {
+	const { post } = request;
+	const result = await waitAfterHandover(ctx, {
 		publishId,
-		status: result?.status ?? 'PROCESSING_DOWNLOAD',
-		mode: post.mode === 'direct' ? 'direct_post' : 'draft',
-		mediaType: 'photo',
-		uploadMethod: 'pull_from_url',
-		photoCount: post.imageUrls.length,
-		coverIndex: post.coverIndex,
-		seconds: Math.round((Date.now() - startedAt) / 100) / 10,
-		timedOut: result?.timedOut ?? false,
-		waited: request.waitForResult,
-		photoChecks: verdicts.map((verdict): IDataObject => ({ ...verdict.check })),
-	};
-	if (photoWarnings.length) json.photoWarnings = photoWarnings;
-	if (result?.failReason) json.failReason = result.failReason;
-	if (result?.postIds.length) {
-		json.postIds = result.postIds;
-		json.postUrl = postUrlFor(result.postIds[0], 'photo', creator?.username);
-	}
-	if (result?.timedOut) {
-		json.note =
-			'TikTok had not reported a final status when the timeout ran out. TikTok has the photo URLs and goes on; look this publish_id up later with the TikTok node (Post: Get Status). Do not post it again.';
-	} else if (post.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
-		json.note = 'The photos are in the TikTok app inbox as a draft: open the notification in TikTok to finish and post them.';
-	} else if (!request.waitForResult) {
-		json.note = 'TikTok is pulling the photos. Look this publish_id up later with the TikTok node (Post: Get Status).';
-	} else if (post.direct && result?.status === 'PUBLISH_COMPLETE' && !result.postIds.length) {
-		json.note = noPostIdNote({
-			media: 'photo post',
-			privacyLevel: post.direct.privacyLevel,
-			postIdWaitMs: request.postIdWaitMs,
-			publishId,
-			postIdWait,
-		});
-	}
-	return { json, pairedItem: { item: itemIndex } };
+		mode: post.mode,
+		timeoutMs: request.timeoutMs,
+		itemIndex,
+		handedOver: `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`,
+	});
+	if (result.status === 'FAILED') throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, verdicts);
+	if (!post.direct || !awaitsPostId(post.direct.privacyLevel, request.postIdWaitMs, result)) return { result };
+	const postIdWait = await waitForPostIdAfterPublish(ctx, { itemIndex, publishId, timeoutMs: request.postIdWaitMs, media: 'photo post' });
+	return { result: { ...result, postIds: postIdWait.postIds }, postIdWait };
 }
 
 function photoFailReasonError(
@@ -129,16 +105,12 @@ function photoFailReasonError(
 	itemIndex: number,
 	reason: string,
 	publishId: string,
-	unsized: number[],
+	verdicts: PhotoVerdict[],
 ): NodeApiError {
-	const error = tikTokFailReasonError(ctx.getNode(), reason, { publishId, itemIndex });
-	const photo = PHOTO_FAIL_REASONS[reason];
-	if (!photo) return error;
+	const unsized = verdicts.filter((verdict) => verdict.check.width === undefined).map((verdict) => verdict.check.position);
 	const unchecked =
 		reason === 'picture_size_check_failed' && unsized.length
 			? ` The node could not read the size of photo ${unsized.join(', ')}.`
 			: '';
-	error.message = `${photo.summary} [${reason}]`;
-	error.description = `${photo.hint}${unchecked} (publish_id: ${publishId})`;
-	return error;
+	return tikTokFailReasonError(ctx.getNode(), reason, { publishId, itemIndex, media: 'photo', detail: unchecked });
 }

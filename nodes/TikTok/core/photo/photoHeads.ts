@@ -1,15 +1,17 @@
 /**
  * Reads the first bytes of each photo (one ranged GET per photo, a few at a time) so the photo node
  * can refuse, before TikTok is called, what TikTok would fail after pulling the photos. The verdict
- * itself is pure (photoRules.judgePhoto); this module only asks the photos' servers.
+ * itself is pure (photoVerdict.ts judgePhoto); this module only asks the photos' servers.
  *
  * - `Range: bytes=0-65535` and `Accept-Encoding: identity`: the head as stored, never the whole
  *   photo. A server that ignores Range (200) is read up to the same limit, then the stream is closed.
- * - Redirects are not followed: TikTok does not follow them either (tiktok-api.md §6).
+ * - Redirects are not followed: TikTok does not follow them either (docs/tiktok-api.md §6).
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { discardBody, errorText, isAbortError, responseHeader, type FullResponse } from '../tiktok/http';
+import { errorText, isAbortError } from '../http/failures';
+import { discardBody, responseHeader, type FullResponse } from '../http/responses';
+import { NOTHING_SENT } from '../tiktok/wording';
 import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoVerdict';
 
 /** Photos read at the same time: quick for 35 photos, gentle on a small shop's server. */
@@ -44,7 +46,7 @@ function messageOf(error: unknown): string {
 
 function cancelled(ctx: IExecuteFunctions): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), 'The execution was cancelled while the photos were being checked.', {
-		description: 'Nothing was sent to TikTok.',
+		description: NOTHING_SENT,
 	});
 }
 

@@ -1,11 +1,12 @@
 /**
- * Pure rules of a photo post (tiktok-api.md §3.4, §6, G15), checked before anything is sent: the list
+ * Pure rules of a photo post (docs/tiktok-api.md §3.4, §6, G15), checked before anything is sent: the list
  * of photo URLs, title, description, cover, commercial disclosure, and the content/init body. The
  * verdict on each photo's head is in photoVerdict.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseIPv4, parseIPv6, privateHostReason, redactUrl, tryParseUrl } from '../media/urlSafety';
+import { pullUrlProblem, redactUrl, tryParseUrl, type PullUrlProblem } from '../media/urlSafety';
+import { disclosureProblem, type DirectPostChoices } from '../post/directPostRules';
 
 export const MAX_PHOTOS = 35;
 export const MAX_PHOTO_TITLE_UTF16_UNITS = 90;
@@ -13,15 +14,9 @@ export const MAX_PHOTO_DESCRIPTION_UTF16_UNITS = 4000;
 
 export type PhotoPostMode = 'direct' | 'inbox';
 
-/** Direct Post settings of a photo post; drafts carry only title and description (G9). */
-export interface PhotoDirectSettings {
-	privacyLevel: string;
-	allowComments: boolean;
+/** Direct Post settings of a photo post; drafts carry only title and description (docs/tiktok-api.md G9). */
+export interface PhotoDirectSettings extends DirectPostChoices {
 	autoAddMusic: boolean;
-	commercialContent: boolean;
-	yourBrand: boolean;
-	brandedContent: boolean;
-	isAiGenerated: boolean;
 }
 
 export interface PhotoPost {
@@ -36,12 +31,13 @@ export interface PhotoPost {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** "photo 2 of 5 (https://host/path)": how messages name a photo. The query is left out (signatures). */
+/**
+ * "Photo 2 of 5 (https://host/path)": how messages name a photo, always as a sentence's subject. The
+ * query is left out (signatures).
+ */
 export function photoLabel(position: number, total: number, url: string): string {
-	return `photo ${position} of ${total} (${redactUrl(url)})`;
+	return `Photo ${position} of ${total} (${redactUrl(url)})`;
 }
-
-export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function parseJsonOrUndefined(text: string): unknown {
 	try {
@@ -97,9 +93,8 @@ export function photoUrlsFrom(value: unknown): string[] {
 }
 
 /**
- * Problems with the URL list itself: how many photos, and each URL as TikTok will pull it: https,
- * no user:password@, a domain name (TikTok verifies domains and URL prefixes, never IP addresses).
- * `allowPrivateNetworks` (Custom environment: the local sandbox) also accepts http and IP hosts.
+ * Problems with the URL list itself: how many photos, and each URL as TikTok will pull it (the rule
+ * for every pulled URL: media/urlSafety.ts pullUrlProblem).
  */
 export function photoUrlProblems(urls: string[], options: { allowPrivateNetworks: boolean }): string[] {
 	if (urls.length === 0) {
@@ -113,28 +108,26 @@ export function photoUrlProblems(urls: string[], options: { allowPrivateNetworks
 		const label = photoLabel(index + 1, urls.length, url);
 		const parsed = tryParseUrl(url);
 		if (!parsed || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-			problems.push(`${capitalize(label)} is not a full URL. Enter an address starting with https://.`);
+			problems.push(`${label} is not a full URL. Enter an address starting with https://.`);
 			return;
 		}
-		const httpAllowed = options.allowPrivateNetworks && parsed.protocol === 'http:';
-		if (parsed.protocol !== 'https:' && !httpAllowed) {
-			problems.push(`${capitalize(label)} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`);
-			return;
-		}
-		if (parsed.username || parsed.password) {
-			problems.push(`${capitalize(label)} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`);
-			return;
-		}
-		if (options.allowPrivateNetworks) return;
-		const host = parsed.hostname.replace(/^\[|\]$/g, '');
-		if (parseIPv4(host) !== undefined || parseIPv6(host) !== undefined) {
-			problems.push(`${capitalize(label)} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`);
-		} else if (privateHostReason(parsed) === 'localhost') {
-			problems.push(`${capitalize(label)} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`);
-		}
+		const problem = pullUrlProblem(parsed, options);
+		if (problem) problems.push(PHOTO_PULL_URL_MESSAGES[problem](label));
 	});
 	return problems;
 }
+
+/** What each problem of a photo URL (media/urlSafety.ts pullUrlProblem) means, after the photo's label. */
+const PHOTO_PULL_URL_MESSAGES: Record<PullUrlProblem, (label: string) => string> = {
+	not_https: (label) =>
+		`${label} does not start with https://. TikTok only pulls photos over https, from a domain or URL prefix verified for your app.`,
+	credentials: (label) =>
+		`${label} contains a user name or password (user:password@host), which TikTok cannot use. Give a public URL on your verified domain.`,
+	ip_address: (label) =>
+		`${label} uses an IP address as its host. TikTok pulls photos only from a verified domain or URL prefix, which cannot be an IP address; use the domain name.`,
+	localhost: (label) =>
+		`${label} points to localhost, which TikTok cannot reach. Use a public https URL on your verified domain.`,
+};
 
 /** Title, description, cover and commercial disclosure: checks that need no call. */
 export function photoPostProblems(post: PhotoPost): string[] {
@@ -155,16 +148,12 @@ export function photoPostProblems(post: PhotoPost): string[] {
 			`Cover Photo Index must be a whole number from 0 (the first photo) to ${Math.max(0, count - 1)} (the last of ${plural(count, 'photo')}); got ${String(post.coverIndex)}.`,
 		);
 	}
-	const direct = post.direct;
-	if (direct?.commercialContent && !direct.yourBrand && !direct.brandedContent) {
-		problems.push(
-			'You need to indicate if your content promotes yourself, a third party, or both: turn on Your Brand and/or Branded Content, or turn off Disclose Commercial Content.',
-		);
-	}
+	const disclosure = post.direct ? disclosureProblem(post.direct) : undefined;
+	if (disclosure) problems.push(disclosure);
 	return problems;
 }
 
-/** The content/init body (tiktok-api.md §3.4). `is_aigc` is sent at the top level, as the doc table lists it. */
+/** The content/init body (docs/tiktok-api.md §3.4). `is_aigc` is sent at the top level, as the doc table lists it. */
 export function buildPhotoInitBody(post: PhotoPost): IDataObject {
 	const postInfo: IDataObject = {};
 	if (post.title) postInfo.title = post.title;

@@ -1,13 +1,13 @@
 /**
  * Pure: the verdict on one photo from what its server answered to the node's ranged GET: refuse what
- * TikTok would fail after pulling it (not JPEG/WebP, short side over 1080 px (G10), over 20 MB), and
+ * TikTok would fail after pulling it (not JPEG/WebP, short side over 1080 px (docs/tiktok-api.md G10), over 20 MB), and
  * say what could not be checked (no Range support, no stated size, pixels beyond the head).
  */
 import { IMAGE_FORMAT_NAMES, readImageHead, type ImageHead } from '../media/imageHead';
-import { capitalize, photoLabel } from './photoRules';
 import { redactUrl } from '../media/urlSafety';
+import { photoLabel } from './photoRules';
 
-/** G10: one photo over 1080 px on its short side fails the whole post (picture_size_check_failed). */
+/** docs/tiktok-api.md G10: one photo over 1080 px on its short side fails the whole post (picture_size_check_failed). */
 export const MAX_PHOTO_SHORT_SIDE = 1080;
 /** "20 MB" read strictly (the decimal reading is the smaller one). */
 export const MAX_PHOTO_BYTES = 20_000_000;
@@ -65,7 +65,7 @@ export function statedTotalBytes(
 
 /** Judges one photo from what its server answered: refuse what TikTok would fail, note what is unknown. */
 export function judgePhoto(position: number, total: number, url: string, fetched: PhotoHeadFetch): PhotoVerdict {
-	const label = capitalize(photoLabel(position, total, url));
+	const label = photoLabel(position, total, url);
 	const check: PhotoCheck = { position, format: 'unknown' };
 	if (fetched.kind === 'network_error') {
 		return {

@@ -1,16 +1,13 @@
 /**
- * Waiting for a public post's id after PUBLISH_COMPLETE (TikTok's moderation, tiktok-api.md §5), for
+ * Waiting for a public post's id after PUBLISH_COMPLETE (TikTok's moderation, docs/tiktok-api.md §5), for
  * videos and photo posts alike: when to wait, the wait itself (publishStatus.ts polls), and the note an
  * item gets when no id came.
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { PRIVACY_LEVEL_NAMES } from '../account/creatorInfo';
 import { asNodeError } from '../tiktok/nodeError';
-import { PRIVACY_LEVEL_NAMES } from './postSettings';
 import { waitForPostId, type PostIdWait, type WaitResult } from './publishStatus';
-
-/** Wait for Post ID (Minutes) when the option is not set: public posts usually pass moderation within a minute. */
-export const DEFAULT_POST_ID_WAIT_MINUTES = 2;
 
 /** What is posted, as the messages name it. */
 export type PostedMedia = 'video' | 'photo post';
@@ -70,15 +67,3 @@ export function noPostIdNote(args: {
 		postIdWaitMs < 120_000 ? `${Math.round(postIdWaitMs / 1000)} s` : `${Math.round((postIdWaitMs / 60_000) * 10) / 10} min`;
 	return `TikTok published the ${media}, but its moderation had not finished after ${waited}, so TikTok has not given the post ID yet (usually within a minute, sometimes hours). ${lookUp}`;
 }
-
-/** Wait for Post ID (Minutes) as milliseconds; throws the message for the user when it is not 0 or more. */
-export function postIdWaitMsFrom(minutes: unknown): number {
-	const value = minutes ?? DEFAULT_POST_ID_WAIT_MINUTES;
-	if (typeof value !== 'number' || !(value >= 0)) {
-		throw new Error(`Wait for Post ID (Minutes) must be 0 or more; got ${String(value)}.`);
-	}
-	return value * 60_000;
-}
-
-/** What Wait for Post ID's refusal suggests. */
-export const POST_ID_WAIT_HINT = 'Set it to 0 to return as soon as TikTok has published the post.';

@@ -5,13 +5,12 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { creatorHandle } from '../account/creatorInfo';
 import { ENDPOINTS } from '../tiktok/constants';
-import { fetchCreatorInfo } from '../account/creatorInfo';
-import { explainFailReason } from '../tiktok/errors';
-import { PHOTO_FAIL_REASONS } from '../photo/photoErrors';
-import { describePublishId, postUrlFor } from './postUrls';
-import { fetchPublishStatus, isFinalStatus, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
+import { explainFailReason, explanationText } from '../tiktok/errors';
 import { tikTokApiRequest } from '../tiktok/transport';
+import { describePublishId, postUrlFor } from './postUrls';
+import { fetchPublishStatus, isFinalStatus, TIMED_OUT, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
 
 export interface LookupCache {
 	/** creator_info's handle, for post URLs; null when it could not be read (drafts-only credential) */
@@ -72,10 +71,7 @@ export async function lookUpPost(
 
 function statusNote(status: PublishStatus, kind: ReturnType<typeof describePublishId>, timedOut: boolean): string {
 	if (status.status === 'FAILED') {
-		const reason = status.failReason ?? 'unknown';
-		const photo = kind.mediaType === 'photo' ? PHOTO_FAIL_REASONS[reason] : undefined;
-		const { summary, hint } = photo ?? explainFailReason(reason);
-		return `${summary}. ${hint}`;
+		return explanationText(explainFailReason(status.failReason ?? 'unknown', kind.mediaType === 'photo' ? 'photo' : 'video'));
 	}
 	if (status.status === 'PUBLISH_COMPLETE') {
 		return status.postIds.length
@@ -85,20 +81,8 @@ function statusNote(status: PublishStatus, kind: ReturnType<typeof describePubli
 	if (status.status === 'SEND_TO_USER_INBOX') {
 		return 'The draft is in the TikTok app inbox: the user finishes and posts it there. Its status becomes PUBLISH_COMPLETE once posted.';
 	}
-	const waiting = timedOut ? 'TikTok had not reported a final status when the timeout ran out. ' : '';
+	const waiting = timedOut ? `${TIMED_OUT} ` : '';
 	return `${waiting}TikTok is still processing this post (${status.status}). Look it up again later; do not post it again.`;
-}
-
-async function creatorHandle(ctx: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<string | undefined> {
-	if (cache.username === undefined) {
-		try {
-			cache.username = (await fetchCreatorInfo.call(ctx, itemIndex)).username ?? null;
-		} catch {
-			// A drafts-only credential cannot read creator_info: the embed address works without the handle.
-			cache.username = null;
-		}
-	}
-	return cache.username ?? undefined;
 }
 
 /**

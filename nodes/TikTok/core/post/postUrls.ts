@@ -11,7 +11,7 @@ export function postUrlFor(postId: string, mediaType: PostMediaType, username?: 
 	return `https://www.tiktok.com/@${encodeURIComponent(username)}/${mediaType}/${postId}`;
 }
 
-/** What TikTok's publish_id prefixes say (tiktok-api.md §3.5: v_pub_file~, v_inbox_url~, p_pub_url~…). */
+/** What TikTok's publish_id prefixes say (docs/tiktok-api.md §3.5: v_pub_file~, v_inbox_url~, p_pub_url~…). */
 export function describePublishId(publishId: string): { mediaType: PostMediaType; mode: 'direct_post' | 'draft' | 'unknown' } {
 	const prefix = /^([a-z]+)_([a-z]+)_/i.exec(publishId);
 	if (!prefix) return { mediaType: 'unknown', mode: 'unknown' };

@@ -1,3 +1,8 @@
+/**
+ * A publish_id's status (status/fetch), and waiting on it: for TikTok's final status, and after
+ * PUBLISH_COMPLETE for a public post's id (moderation). Both waits share one paced, cancellable poll
+ * loop; a timeout is an answer, not a failure, so a workflow that runs again never posts twice.
+ */
 import { NodeOperationError, sleep, type IExecuteFunctions, type NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../tiktok/constants';
@@ -5,6 +10,9 @@ import { asNodeError } from '../tiktok/nodeError';
 import { tikTokApiRequest } from '../tiktok/transport';
 
 export type PostMode = 'direct' | 'inbox';
+
+/** How every output note about a wait that ran out begins. */
+export const TIMED_OUT = 'TikTok had not reported a final status when the timeout ran out.';
 
 export interface PublishStatus {
 	status: string;
@@ -70,6 +78,54 @@ export async function fetchPublishStatus(
 	};
 }
 
+/** Where a poll loop stands when it hands a status, an error or the timeout to its caller. */
+interface PollState {
+	polls: number;
+	waitedMs: number;
+	deadlinePassed: boolean;
+}
+
+/** What a poll loop's caller does with each answer; a result ends the loop, undefined polls again. */
+interface PollHandlers<T> {
+	onStatus(status: PublishStatus, state: PollState): T | undefined;
+	/** A status fetch failed: throw, end with a result, or poll again. */
+	onError(error: unknown, state: PollState): T | undefined;
+	onTimeout(state: PollState): T;
+}
+
+/**
+ * The one poll loop: fetches the status of a publish_id on the paced schedule (pollDelayMs, within
+ * TikTok's 30 status calls a minute with the transport's pacing) until a handler ends it or
+ * `timeoutMs` has passed. The sleep is cancellable: a cancelled execution ends the wait by throwing.
+ */
+async function pollPublishStatus<T>(
+	ctx: IExecuteFunctions,
+	args: { publishId: string; timeoutMs: number; itemIndex: number },
+	handlers: PollHandlers<T>,
+): Promise<T> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	const startedAt = Date.now();
+	const deadline = startedAt + args.timeoutMs;
+	let polls = 0;
+	const state = (): PollState => ({ polls, waitedMs: Date.now() - startedAt, deadlinePassed: Date.now() >= deadline });
+	for (;;) {
+		const remaining = deadline - Date.now();
+		if (remaining <= 0) return handlers.onTimeout(state());
+		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
+		polls++;
+		let status: PublishStatus;
+		try {
+			status = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
+		} catch (error) {
+			const ended = handlers.onError(error, state());
+			if (ended !== undefined) return ended;
+			continue;
+		}
+		const ended = handlers.onStatus(status, state());
+		if (ended !== undefined) return ended;
+	}
+}
+
 /**
  * Polls until a final status or the deadline. A timeout is not a failure: the caller returns the
  * last status with `timedOut`, so a retry of the workflow never posts the video twice.
@@ -79,22 +135,18 @@ export async function waitForPublishResult(
 	ctx: IExecuteFunctions,
 	args: { publishId: string; mode: PostMode; timeoutMs: number; itemIndex: number },
 ): Promise<WaitResult> {
-	const signal = ctx.getExecutionCancelSignal?.();
-	const deadline = Date.now() + args.timeoutMs;
 	let last: PublishStatus = { status: 'PROCESSING_UPLOAD', postIds: [] };
-	let polls = 0;
-	for (;;) {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) return { ...last, timedOut: true, polls };
-		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
-		try {
-			last = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
-		} catch (error) {
-			if (!isTransient(error) || Date.now() >= deadline) throw asNodeError(ctx.getNode(), error, args.itemIndex);
-		}
-		polls++;
-		if (isFinalStatus(last.status, args.mode)) return { ...last, timedOut: false, polls };
-	}
+	return await pollPublishStatus<WaitResult>(ctx, args, {
+		onStatus: (status, { polls }) => {
+			last = status;
+			return isFinalStatus(status.status, args.mode) ? { ...status, timedOut: false, polls } : undefined;
+		},
+		onError: (error, { deadlinePassed }) => {
+			if (!isTransient(error) || deadlinePassed) throw asNodeError(ctx.getNode(), error, args.itemIndex);
+			return undefined;
+		},
+		onTimeout: ({ polls }) => ({ ...last, timedOut: true, polls }),
+	});
 }
 
 /** What waiting for a public post's id (TikTok's moderation) gave. */
@@ -108,33 +160,22 @@ export interface PostIdWait {
 
 /**
  * After PUBLISH_COMPLETE, TikTok gives a public post its id only once moderation has passed (usually
- * under a minute, sometimes hours): keeps polling, on the same paced schedule (within TikTok's 30
- * status calls a minute), until the id appears or `timeoutMs` has passed. The video is published
- * either way, so an error here ends the wait instead of failing the item; only a cancel throws.
+ * under a minute, sometimes hours): keeps polling, on the same paced schedule, until the id appears or
+ * `timeoutMs` has passed. The post is published either way, so an error here ends the wait instead of
+ * failing the item; only a cancel throws.
  */
 export async function waitForPostId(
 	ctx: IExecuteFunctions,
 	args: { publishId: string; timeoutMs: number; itemIndex: number },
 ): Promise<PostIdWait> {
-	const signal = ctx.getExecutionCancelSignal?.();
-	const startedAt = Date.now();
-	const deadline = startedAt + args.timeoutMs;
-	let polls = 0;
-	for (;;) {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) return { postIds: [], polls, waitedMs: Date.now() - startedAt };
-		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
-		polls++;
-		try {
-			const { postIds } = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
-			if (postIds.length) return { postIds, polls, waitedMs: Date.now() - startedAt };
-		} catch (error) {
-			if (signal?.aborted) throw asNodeError(ctx.getNode(), error, args.itemIndex);
-			if (!isTransient(error)) {
-				return { postIds: [], polls, waitedMs: Date.now() - startedAt, error: (error as Error).message };
-			}
-		}
-	}
+	return await pollPublishStatus<PostIdWait>(ctx, args, {
+		onStatus: ({ postIds }, { polls, waitedMs }) => (postIds.length ? { postIds, polls, waitedMs } : undefined),
+		onError: (error, { polls, waitedMs }) => {
+			if (ctx.getExecutionCancelSignal?.()?.aborted) throw asNodeError(ctx.getNode(), error, args.itemIndex);
+			return isTransient(error) ? undefined : { postIds: [], polls, waitedMs, error: (error as Error).message };
+		},
+		onTimeout: ({ polls, waitedMs }) => ({ postIds: [], polls, waitedMs }),
+	});
 }
 
 function isTransient(error: unknown): boolean {

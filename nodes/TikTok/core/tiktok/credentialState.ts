@@ -8,7 +8,8 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import type { OAuthRefusal } from './errors';
+import type { OAuthRefusal } from './tokenErrors';
+import { NOTHING_SENT } from './wording';
 
 export type TokenState =
 	| { usable: true }
@@ -74,11 +75,11 @@ export type PostingAccess = 'draftsAndDirect' | 'draftsOnly';
  */
 export function directPostBlocker(credentials: ICredentialDataDecryptedObject): string | undefined {
 	if (credentials.postingAccess === 'draftsOnly') {
-		return 'This TikTok credential is set to Drafts Only (Posting Access), so it cannot post directly (Direct Post). Nothing was sent to TikTok.';
+		return `This TikTok credential is set to Drafts Only (Posting Access), so it cannot post directly (Direct Post). ${NOTHING_SENT}`;
 	}
 	const granted = text(asObject(credentials.oauthTokenData)?.scope);
 	if (granted && !granted.split(/[\s,]+/).includes('video.publish')) {
-		return `The connected TikTok account did not grant video.publish (granted: ${granted}), so this credential cannot post directly (Direct Post). Nothing was sent to TikTok.`;
+		return `The connected TikTok account did not grant video.publish (granted: ${granted}), so this credential cannot post directly (Direct Post). ${NOTHING_SENT}`;
 	}
 	return undefined;
 }

@@ -1,9 +1,9 @@
 /**
  * Pure chunk planning for TikTok's FILE_UPLOAD (see docs/ARCHITECTURE.md "Chunk plan" and
- * tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes stay within the range
+ * docs/tiktok-api.md §4). "MB" in parameters means 1,000,000 bytes; chunk sizes stay within the range
  * that satisfies both the decimal and the binary reading of TikTok's "5 MB – 64 MB".
  */
-import { formatBytes } from '../tiktok/http';
+import { formatBytes } from '../tiktok/wording';
 
 /** 5 MiB: the smallest chunk TikTok accepts (and the threshold under which a file must be one chunk). */
 export const MIN_CHUNK_SIZE = 5_242_880;
@@ -13,7 +13,7 @@ export const MAX_CHUNK_SIZE = 64_000_000;
 export const MAX_LAST_CHUNK_SIZE = 128_000_000;
 /**
  * Auto plan: videos up to this size go in ONE request (TikTok allows a single chunk up to 64 MB, and
- * single-request uploads kept working while TikTok refused multi-chunk ones, G14). The node then
+ * single-request uploads kept working while TikTok refused multi-chunk ones, docs/tiktok-api.md G14). The node then
  * holds up to this many bytes in memory for the request.
  */
 export const AUTO_SINGLE_REQUEST_MAX = MAX_CHUNK_SIZE;
@@ -146,11 +146,4 @@ function single(videoSize: number): ChunkPlan {
 		totalChunkCount: 1,
 		chunks: [{ index: 0, start: 0, end: videoSize - 1, length: videoSize }],
 	};
-}
-
-/** The length of the largest chunk of a plan (the last one absorbs the remainder). */
-export function largestChunkLength(plan: ChunkPlan): number {
-	let max = 0;
-	for (const c of plan.chunks) if (c.length > max) max = c.length;
-	return max;
 }

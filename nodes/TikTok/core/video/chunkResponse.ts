@@ -1,11 +1,12 @@
 /**
- * Pure: what TikTok's answer to one chunk PUT means for the upload (tiktok-api.md §4). 206 = next
+ * Pure: what TikTok's answer to one chunk PUT means for the upload (docs/tiktok-api.md §4). 206 = next
  * chunk, 201 = complete (only after the last chunk), 416 = TikTok's Content-Range says where it
  * stands (it may already hold this chunk), 5xx / 408 / 429 / a dropped connection = send the same
  * chunk again, 403 = upload URL expired, anything else = stop with a message the user can act on.
  * uploadChunks (upload.ts) only sends, sleeps and counts on these verdicts.
  */
-import { errorCode, formatBytes, isNetworkError } from '../tiktok/http';
+import { errorCode, isNetworkError } from '../http/failures';
+import { formatBytes } from '../tiktok/wording';
 
 /** Where the upload stands when an answer arrives. */
 export interface ChunkAttempt {
@@ -85,45 +86,56 @@ function retryOrGiveUp(at: ChunkAttempt, message: string, status: number | undef
 /** What an HTTP answer to a chunk PUT means. */
 export function interpretChunkResponse(answer: ChunkAnswer, at: ChunkAttempt): ChunkVerdict {
 	const { status } = answer;
-	const { chunk, isLast, totalChunks: count, videoSize: total } = at;
-	const nth = `chunk ${chunk.index + 1} of ${count}`;
-	if (status === 206 || status === 201 || status === 200) {
-		if (status === 201 && !isLast) {
-			return {
-				kind: 'fail',
-				message: `TikTok said the upload was complete (HTTP 201) after ${nth}, before all bytes were sent. The chunk plan and TikTok disagree; run the item again`,
-				status,
-				retryable: false,
-			};
-		}
-		if (status === 206 && isLast) {
-			return {
-				kind: 'fail',
-				message: `TikTok still expects more bytes (HTTP 206) after the last chunk (${formatBytes(total)} sent). The file size and the upload do not match; run the item again`,
-				status,
-				retryable: false,
-			};
-		}
-		return { kind: 'accepted', bytesAccepted: chunk.end + 1 };
+	if (status === 206 || status === 201 || status === 200) return successVerdict(status, at);
+	if (status === 416) return rangeVerdict(answer.contentRange, at);
+	if (status >= 500 || status === 429 || status === 408) {
+		return retryOrGiveUp(at, `TikTok's upload server answered HTTP ${status}`, status);
 	}
-	if (status === 416) {
-		const range = parseContentRange(answer.contentRange);
-		// TikTok already stored this chunk (e.g. the connection dropped after it was accepted).
-		if (range && range.last >= chunk.end) return { kind: 'resume', from: Math.min(range.last + 1, total) };
-		if (range && range.last === chunk.start - 1) {
-			return retryOrGiveUp(at, `TikTok did not accept chunk ${chunk.index + 1} (HTTP 416, it has ${formatBytes(range.last + 1)})`, status);
-		}
+	return refusalVerdict(status, bodyMessage(answer.body), at);
+}
+
+/** 200/206 before the last chunk and 200/201 after it: stored. 201 early or 206 at the end: the plan and TikTok disagree. */
+function successVerdict(status: number, at: ChunkAttempt): ChunkVerdict {
+	const { chunk, isLast } = at;
+	if (status === 201 && !isLast) {
 		return {
 			kind: 'fail',
-			message: `TikTok's upload server reports ${range ? `${formatBytes(range.last + 1)} received` : 'a different upload position'} (HTTP 416) while chunk ${chunk.index + 1} starts at byte ${chunk.start.toLocaleString('en-US')}. The upload cannot go back; run the item again`,
+			message: `TikTok said the upload was complete (HTTP 201) after chunk ${chunk.index + 1} of ${at.totalChunks}, before all bytes were sent. The chunk plan and TikTok disagree; run the item again`,
 			status,
 			retryable: false,
 		};
 	}
-	if (status >= 500 || status === 429 || status === 408) {
-		return retryOrGiveUp(at, `TikTok's upload server answered HTTP ${status}`, status);
+	if (status === 206 && isLast) {
+		return {
+			kind: 'fail',
+			message: `TikTok still expects more bytes (HTTP 206) after the last chunk (${formatBytes(at.videoSize)} sent). The file size and the upload do not match; run the item again`,
+			status,
+			retryable: false,
+		};
 	}
-	const detail = bodyMessage(answer.body);
+	return { kind: 'accepted', bytesAccepted: chunk.end + 1 };
+}
+
+/** 416: TikTok's Content-Range says where it stands: it holds this chunk (go on), ends just before it (retry), or elsewhere. */
+function rangeVerdict(contentRange: string | undefined, at: ChunkAttempt): ChunkVerdict {
+	const { chunk } = at;
+	const range = parseContentRange(contentRange);
+	// TikTok already stored this chunk (e.g. the connection dropped after it was accepted).
+	if (range && range.last >= chunk.end) return { kind: 'resume', from: Math.min(range.last + 1, at.videoSize) };
+	if (range && range.last === chunk.start - 1) {
+		return retryOrGiveUp(at, `TikTok did not accept chunk ${chunk.index + 1} (HTTP 416, it has ${formatBytes(range.last + 1)})`, 416);
+	}
+	return {
+		kind: 'fail',
+		message: `TikTok's upload server reports ${range ? `${formatBytes(range.last + 1)} received` : 'a different upload position'} (HTTP 416) while chunk ${chunk.index + 1} starts at byte ${chunk.start.toLocaleString('en-US')}. The upload cannot go back; run the item again`,
+		status: 416,
+		retryable: false,
+	};
+}
+
+/** A refusal: 403 (expired URL, a new init may help), 404, 400, anything else. */
+function refusalVerdict(status: number, detail: string, at: ChunkAttempt): ChunkVerdict {
+	const nth = `chunk ${at.chunk.index + 1} of ${at.totalChunks}`;
 	if (status === 403) {
 		return {
 			kind: 'fail',
@@ -132,28 +144,13 @@ export function interpretChunkResponse(answer: ChunkAnswer, at: ChunkAttempt): C
 			retryable: true,
 		};
 	}
-	if (status === 404) {
-		return {
-			kind: 'fail',
-			message: `TikTok has no upload task for this upload URL (HTTP 404${detail ? `: ${detail}` : ''}). Run the item again to start a new upload`,
-			status,
-			retryable: false,
-		};
-	}
-	if (status === 400) {
-		return {
-			kind: 'fail',
-			message: `TikTok rejected ${nth} (HTTP 400${detail ? `: ${detail}` : ''}). The chunk headers or size did not match what TikTok expected`,
-			status,
-			retryable: false,
-		};
-	}
-	return {
-		kind: 'fail',
-		message: `TikTok's upload server answered HTTP ${status} to ${nth}${detail ? ` (${detail})` : ''}`,
-		status,
-		retryable: false,
-	};
+	const message =
+		status === 404
+			? `TikTok has no upload task for this upload URL (HTTP 404${detail ? `: ${detail}` : ''}). Run the item again to start a new upload`
+			: status === 400
+				? `TikTok rejected ${nth} (HTTP 400${detail ? `: ${detail}` : ''}). The chunk headers or size did not match what TikTok expected`
+				: `TikTok's upload server answered HTTP ${status} to ${nth}${detail ? ` (${detail})` : ''}`;
+	return { kind: 'fail', message, status, retryable: false };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Sends the chunks of a FILE_UPLOAD to TikTok's pre-signed `upload_url` (tiktok-api.md §4): strictly
+ * Sends the chunks of a FILE_UPLOAD to TikTok's pre-signed `upload_url` (docs/tiktok-api.md §4): strictly
  * sequential PUTs with Content-Type, Content-Length and Content-Range, through the plain
  * `helpers.httpRequest` (the URL is pre-signed: no token is sent). What each answer means is decided
  * by chunkResponse.ts; this loop sends, waits between retries (exponential backoff) and counts. The
@@ -7,11 +7,13 @@
  */
 import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { ChunkPlan } from './chunkPlan';
-import { interpretChunkResponse, interpretSendError, type ChunkAttempt, type ChunkVerdict } from './chunkResponse';
-import { formatBytes, isAbortError, responseHeader, safeCause, type FullResponse } from '../tiktok/http';
+import { isAbortError, safeCause } from '../http/failures';
+import { responseHeader, type FullResponse } from '../http/responses';
 import { redactUrl, tryParseUrl } from '../media/urlSafety';
 import type { SourceChunk, VideoSource } from '../media/videoSource';
+import { formatBytes } from '../tiktok/wording';
+import type { ChunkPlan } from './chunkPlan';
+import { interpretChunkResponse, interpretSendError, type ChunkAttempt, type ChunkVerdict } from './chunkResponse';
 
 export interface UploadResult {
 	bytesSent: number;
@@ -107,28 +109,118 @@ function hostOf(url: string): string {
  * Throws UploadError (details in its fields) or UploadCancelledError.
  */
 export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Promise<UploadResult> {
-	const { uploadUrl, source, plan, signal } = args;
-	const maxRetries = args.maxRetriesPerChunk ?? DEFAULT_MAX_RETRIES_PER_CHUNK;
-	const baseDelay = args.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
-	const lastIndex = plan.chunks.length - 1;
-	const uploadHost = hostOf(uploadUrl);
+	const upload = new ChunkUpload(ctx, args);
+	if (args.signal?.aborted) throw upload.cancelled();
+	await upload.sendAll();
+	return { bytesSent: upload.bytesAccepted, chunksSent: upload.chunksSent, retries: upload.retries };
+}
 
-	let bytesAccepted = 0;
-	let chunksSent = 0;
-	let retries = 0;
-	/** The chunk being read or sent (for errors). */
-	let chunkIndex = 0;
-	let completed = false;
+/** One upload under way: what TikTok holds so far, and the chunk being read or sent (for errors). */
+class ChunkUpload {
+	bytesAccepted = 0;
+	chunksSent = 0;
+	retries = 0;
+	private chunkIndex = 0;
+	private readonly lastIndex: number;
+	private readonly uploadHost: string;
+	private readonly maxRetries: number;
+	private readonly baseDelay: number;
 
-	const fail = (message: string, extra: { status?: number; retryable: boolean }, cause?: unknown) =>
-		new UploadError(message, { ...extra, bytesAccepted, chunkIndex }, { cause });
-	const cancelled = () => new UploadCancelledError({ bytesAccepted, chunkIndex });
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly args: UploadArgs,
+	) {
+		this.lastIndex = args.plan.chunks.length - 1;
+		this.uploadHost = hostOf(args.uploadUrl);
+		this.maxRetries = args.maxRetriesPerChunk ?? DEFAULT_MAX_RETRIES_PER_CHUNK;
+		this.baseDelay = args.retryBaseDelayMs ?? DEFAULT_RETRY_BASE_DELAY_MS;
+	}
+
+	fail(message: string, extra: { status?: number; retryable: boolean }, cause?: unknown): UploadError {
+		return new UploadError(message, { ...extra, bytesAccepted: this.bytesAccepted, chunkIndex: this.chunkIndex }, { cause });
+	}
+
+	cancelled(): UploadCancelledError {
+		return new UploadCancelledError({ bytesAccepted: this.bytesAccepted, chunkIndex: this.chunkIndex });
+	}
+
+	/** Reads the source chunk by chunk and sends each until TikTok holds it; the stream is released early on failure. */
+	async sendAll(): Promise<void> {
+		const { plan, source, signal } = this.args;
+		const chunks = source.chunks(plan);
+		let completed = false;
+		try {
+			for (let nextIndex = 0; ; nextIndex++) {
+				this.chunkIndex = Math.min(nextIndex, this.lastIndex);
+				let next: IteratorResult<SourceChunk>;
+				try {
+					next = await chunks.next();
+				} catch (error) {
+					if (isAbortError(error, signal)) throw this.cancelled();
+					throw this.fail((error as Error)?.message ?? 'Reading the video failed', { retryable: false }, safeCause(error));
+				}
+				if (next.done) break;
+				const chunk = next.value;
+				this.chunkIndex = chunk.index;
+				if (chunk.data.length !== chunk.end - chunk.start + 1) {
+					throw this.fail(`Chunk ${chunk.index + 1} has ${formatBytes(chunk.data.length)} instead of ${formatBytes(chunk.end - chunk.start + 1)}`, {
+						retryable: false,
+					});
+				}
+				await this.sendUntilStored(chunk);
+				if (chunk.index === this.lastIndex) completed = true;
+			}
+		} finally {
+			if (!completed) await chunks.return(undefined).catch(() => undefined);
+		}
+		if (!completed) {
+			throw this.fail(`The video ended before all ${plan.totalChunkCount} chunks were sent`, { retryable: false });
+		}
+	}
+
+	/** Sends one chunk until TikTok holds it; throws when the upload must stop. */
+	private async sendUntilStored(chunk: SourceChunk): Promise<void> {
+		const { plan, signal, uploadUrl } = this.args;
+		for (let attempt = 0; ; attempt++) {
+			if (signal?.aborted) throw this.cancelled();
+			if (Date.now() - this.args.uploadUrlIssuedAt > UPLOAD_URL_MAX_AGE_MS) {
+				throw this.fail(
+					`TikTok's upload URL is older than 55 minutes and is about to expire (it is valid for 1 hour), so chunk ${chunk.index + 1} of ${plan.totalChunkCount} was not sent. Run the item again to start a new upload; a faster connection or a bigger chunk size helps with large videos`,
+					{ retryable: true },
+				);
+			}
+			const verdict = await this.send(chunk, {
+				chunk,
+				isLast: chunk.index === this.lastIndex,
+				totalChunks: plan.totalChunkCount,
+				videoSize: plan.videoSize,
+				attempt,
+				maxRetries: this.maxRetries,
+			});
+			if (verdict.kind === 'accepted' || verdict.kind === 'resume') {
+				this.bytesAccepted = verdict.kind === 'accepted' ? verdict.bytesAccepted : verdict.from;
+				this.chunksSent++;
+				return;
+			}
+			if (verdict.kind === 'fail') {
+				// No `cause`: HTTP client errors carry the request config, i.e. the upload URL with its token.
+				throw this.fail(withoutUploadUrlSecrets(verdict.message, uploadUrl), { status: verdict.status, retryable: verdict.retryable });
+			}
+			this.retries++;
+			try {
+				await sleep(this.baseDelay * 2 ** attempt, signal);
+			} catch {
+				throw this.cancelled();
+			}
+		}
+	}
 
 	/** One PUT of the chunk, and what its answer (or its failure) means. */
-	const send = async (chunk: SourceChunk, at: ChunkAttempt): Promise<ChunkVerdict> => {
+	private async send(chunk: SourceChunk, at: ChunkAttempt): Promise<ChunkVerdict> {
+		const { uploadUrl, source, plan, signal } = this.args;
 		let response: FullResponse;
 		try {
-			response = (await ctx.helpers.httpRequest({
+			response = (await this.ctx.helpers.httpRequest({
 				method: 'PUT',
 				url: uploadUrl,
 				headers: {
@@ -139,12 +231,12 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 				body: chunk.data,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
-				timeout: args.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+				timeout: this.args.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
 				...(signal ? { abortSignal: signal } : {}),
 			})) as FullResponse;
 		} catch (error) {
-			if (isAbortError(error, signal)) throw cancelled();
-			return interpretSendError(error, uploadHost, at);
+			if (isAbortError(error, signal)) throw this.cancelled();
+			return interpretSendError(error, this.uploadHost, at);
 		}
 		const answer = {
 			status: response.statusCode,
@@ -152,81 +244,5 @@ export async function uploadChunks(ctx: IExecuteFunctions, args: UploadArgs): Pr
 			body: response.body,
 		};
 		return interpretChunkResponse(answer, at);
-	};
-
-	/** Sends one chunk until TikTok holds it; throws when the upload must stop. */
-	const sendUntilStored = async (chunk: SourceChunk): Promise<void> => {
-		for (let attempt = 0; ; attempt++) {
-			if (signal?.aborted) throw cancelled();
-			if (Date.now() - args.uploadUrlIssuedAt > UPLOAD_URL_MAX_AGE_MS) {
-				throw fail(
-					`TikTok's upload URL is older than 55 minutes and is about to expire (it is valid for 1 hour), so chunk ${chunk.index + 1} of ${plan.totalChunkCount} was not sent. Run the item again to start a new upload; a faster connection or a bigger chunk size helps with large videos`,
-					{ retryable: true },
-				);
-			}
-			const verdict = await send(chunk, {
-				chunk,
-				isLast: chunk.index === lastIndex,
-				totalChunks: plan.totalChunkCount,
-				videoSize: plan.videoSize,
-				attempt,
-				maxRetries,
-			});
-			switch (verdict.kind) {
-				case 'accepted':
-					bytesAccepted = verdict.bytesAccepted;
-					chunksSent++;
-					return;
-				case 'resume':
-					bytesAccepted = verdict.from;
-					chunksSent++;
-					return;
-				case 'fail':
-					// No `cause`: HTTP client errors carry the request config, i.e. the upload URL with its token.
-					throw fail(withoutUploadUrlSecrets(verdict.message, uploadUrl), { status: verdict.status, retryable: verdict.retryable });
-				case 'retry':
-					retries++;
-					try {
-						await sleep(baseDelay * 2 ** attempt, signal);
-					} catch {
-						throw cancelled();
-					}
-			}
-		}
-	};
-
-	if (signal?.aborted) throw cancelled();
-
-	const chunks = source.chunks(plan);
-	try {
-		for (let nextIndex = 0; ; nextIndex++) {
-			chunkIndex = Math.min(nextIndex, lastIndex);
-			let next: IteratorResult<SourceChunk>;
-			try {
-				next = await chunks.next();
-			} catch (error) {
-				if (isAbortError(error, signal)) throw cancelled();
-				throw fail((error as Error)?.message ?? 'Reading the video failed', { retryable: false }, safeCause(error));
-			}
-			if (next.done) break;
-			const chunk = next.value;
-			chunkIndex = chunk.index;
-			if (chunk.data.length !== chunk.end - chunk.start + 1) {
-				throw fail(`Chunk ${chunk.index + 1} has ${formatBytes(chunk.data.length)} instead of ${formatBytes(chunk.end - chunk.start + 1)}`, {
-					retryable: false,
-				});
-			}
-			await sendUntilStored(chunk);
-			if (chunk.index === lastIndex) completed = true;
-		}
-	} finally {
-		if (!completed) {
-			await chunks.return(undefined).catch(() => undefined);
-		}
 	}
-
-	if (!completed) {
-		throw fail(`The video ended before all ${plan.totalChunkCount} chunks were sent`, { retryable: false });
-	}
-	return { bytesSent: bytesAccepted, chunksSent, retries };
 }

@@ -1,20 +1,30 @@
 /**
- * Posts one item's video, end to end, for both nodes: delivery chosen, account and creator checked,
- * video handed over (delivery.ts), final status awaited (publishStatus.ts), output item shaped
- * (outputItem.ts). Every check that can fail does so before init, so a refused item sends nothing.
+ * Posts one item's video, end to end, for both nodes: the way to TikTok chosen, account and creator
+ * checked, video handed over (videoTransfer.ts), final status awaited (publishStatus.ts), output item
+ * shaped (videoOutput.ts). Every check that can fail does so before init, so a refused item sends nothing.
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { assertExpectedAccount } from '../account/accountCheck';
-import { fetchCreatorInfo, type CreatorInfo } from '../account/creatorInfo';
-import { chooseDelivery, deliverVideo } from './videoTransfer';
-import { tikTokFailReasonError } from '../tiktok/errors';
-import type { ExecutionCache } from '../account/executionCache';
-import { buildOutputItem } from './videoOutput';
-import type { DirectPostRequest, VideoPostRequest } from './videoParameters';
+import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
+import { assertDirectPostAllowed, type ExecutionCache } from '../account/executionCache';
+import { creatorProblems } from '../post/directPostRules';
 import { awaitsPostId, waitForPostIdAfterPublish } from '../post/postIdWait';
-import { creatorProblems } from '../post/postSettings';
-import { waitAfterHandover, type PostIdWait, type WaitResult } from '../post/publishStatus';
+import { waitAfterHandover, type PostIdWait, type PostMode, type WaitResult } from '../post/publishStatus';
+import { runItems } from '../runItems';
+import { tikTokFailReasonError } from '../tiktok/errors';
+import { buildOutputItem } from './videoOutput';
+import { readVideoPostRequest, type DirectPostRequest, type VideoPostRequest } from './videoParameters';
+import { chooseTransfer, transferVideo } from './videoTransfer';
+
+/** What TikTok Publish Video ('direct') and TikTok Upload Video ('inbox') run. */
+export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode): Promise<INodeExecutionData[][]> {
+	const cache: ExecutionCache = {};
+	return await runItems(this, async (itemIndex) => {
+		if (mode === 'direct') await assertDirectPostAllowed(this, itemIndex, cache);
+		return await postVideo(this, itemIndex, readVideoPostRequest(this, itemIndex, mode), cache);
+	});
+}
 
 export async function postVideo(
 	ctx: IExecuteFunctions,
@@ -23,27 +33,27 @@ export async function postVideo(
 	cache: ExecutionCache,
 ): Promise<INodeExecutionData> {
 	const startedAt = Date.now();
-	const delivery = await chooseDelivery(ctx, itemIndex, request, cache);
+	const transfer = await chooseTransfer(ctx, itemIndex, request, cache);
 	await assertExpectedAccount(ctx, request.expectedAccount, itemIndex);
 	const creator = request.mode === 'direct' ? await checkCreator(ctx, itemIndex, request, cache) : undefined;
 
-	const delivered = await deliverVideo(ctx, itemIndex, request, delivery, creator, cache);
+	const transferred = await transferVideo(ctx, itemIndex, request, transfer, creator, cache);
 
 	let result: WaitResult | undefined;
 	let postIdWait: PostIdWait | undefined;
 	if (request.waitForResult) {
-		result = await waitForFinalStatus(ctx, itemIndex, request, delivered.publishId);
+		result = await waitForFinalStatus(ctx, itemIndex, request, transferred.publishId);
 		if (request.mode === 'direct' && awaitsPostId(request.post.privacyLevel, request.postIdWaitMs, result)) {
 			postIdWait = await waitForPostIdAfterPublish(ctx, {
 				itemIndex,
-				publishId: delivered.publishId,
+				publishId: transferred.publishId,
 				timeoutMs: request.postIdWaitMs,
 				media: 'video',
 			});
 			result = { ...result, postIds: postIdWait.postIds };
 		}
 	}
-	return buildOutputItem(ctx, itemIndex, request, { ...delivered, result, creator, startedAt, postIdWait });
+	return buildOutputItem(ctx, itemIndex, request, { ...transferred, result, creator, startedAt, postIdWait });
 }
 
 /** Direct Post: the creator can post now, and the post settings fit the creator's options. */
@@ -53,7 +63,7 @@ async function checkCreator(
 	request: DirectPostRequest,
 	cache: ExecutionCache,
 ): Promise<CreatorInfo> {
-	const creator = (cache.creatorInfo ??= await fetchCreatorInfo.call(ctx, itemIndex));
+	const creator = await creatorInfoOnce(ctx, itemIndex, cache);
 	const problems = creatorProblems(request.post, creator);
 	if (problems.length) {
 		throw new NodeOperationError(ctx.getNode(), problems[0], {

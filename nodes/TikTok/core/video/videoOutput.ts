@@ -1,14 +1,14 @@
-/** Shapes the output item of one posted video (fields documented in README.md "Output"). */
+/** Shapes the output item of one posted video (fields documented in docs/nodes.md "Video output"). */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
-import type { Delivered } from './videoTransfer';
-import type { VideoPostRequest } from './videoParameters';
 import { noPostIdNote } from '../post/postIdWait';
 import { postUrlFor } from '../post/postUrls';
-import type { PostIdWait, WaitResult } from '../post/publishStatus';
+import { TIMED_OUT, type PostIdWait, type WaitResult } from '../post/publishStatus';
+import type { VideoPostRequest } from './videoParameters';
+import type { TransferResult } from './videoTransfer';
 
-export interface PostOutcome extends Delivered {
+export interface PostOutcome extends TransferResult {
 	/** TikTok's final (or last) status; undefined when the node did not wait. */
 	result?: WaitResult;
 	/** Direct Post: creator_info, for the post's web address. */
@@ -25,14 +25,14 @@ export function buildOutputItem(
 	request: VideoPostRequest,
 	outcome: PostOutcome,
 ): INodeExecutionData {
-	const { result, method, transfer, creator } = outcome;
+	const { result, method, sent, creator } = outcome;
 	const json: IDataObject = {
 		publishId: outcome.publishId,
 		status: result?.status ?? (method === 'pull_from_url' ? 'PROCESSING_DOWNLOAD' : 'PROCESSING_UPLOAD'),
 		mode: request.mode === 'direct' ? 'direct_post' : 'draft',
 		uploadMethod: method,
-		bytesSent: transfer.bytesSent,
-		chunksSent: transfer.chunksSent,
+		bytesSent: sent.bytesSent,
+		chunksSent: sent.chunksSent,
 		seconds: Math.round((Date.now() - outcome.startedAt) / 100) / 10,
 		timedOut: result?.timedOut ?? false,
 		waited: request.waitForResult,
@@ -46,7 +46,7 @@ export function buildOutputItem(
 	const notes = [...outcome.notes];
 	if (result?.timedOut) {
 		notes.push(
-			'TikTok had not reported a final status when the timeout ran out. The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.',
+			`${TIMED_OUT} The video was handed over once; check it in the TikTok app, or look up this publish_id later. Do not post it again.`,
 		);
 	} else if (request.mode === 'inbox' && result?.status === 'SEND_TO_USER_INBOX') {
 		notes.push('The draft is in the TikTok app inbox: open the notification in TikTok to edit the caption and post it.');

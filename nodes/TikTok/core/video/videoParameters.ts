@@ -1,9 +1,14 @@
+/**
+ * One video item's request, read from the node's parameters and checked without any call: the
+ * source, how it reaches TikTok, the waiting options and, for a Direct Post, its settings.
+ */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { chunkSizeFromMegabytes } from './chunkPlan';
-import { POST_ID_WAIT_HINT, postIdWaitMsFrom } from '../post/postIdWait';
-import { settingsProblems, type PostSettings } from '../post/postSettings';
+import { readDirectPostChoices } from '../post/directPostRules';
 import type { PostMode } from '../post/publishStatus';
+import { readPostIdWaitMs, readTimeoutMs } from '../post/waitOptions';
+import { chunkSizeFromMegabytes } from './chunkPlan';
+import { settingsProblems, type PostSettings } from './videoSettings';
 
 export type UploadMethod = 'auto' | 'pull' | 'download';
 
@@ -45,17 +50,34 @@ interface SharedOptions {
 	postIdWaitMinutes?: number;
 }
 
+type Refuse = (message: string, description?: string) => NodeOperationError;
+
 export function readVideoPostRequest(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	mode: PostMode,
 ): VideoPostRequest {
-	const fail = (message: string, description?: string) =>
+	const fail: Refuse = (message, description) =>
 		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-
-	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as SharedOptions;
+	const base = readRequestBase(ctx, itemIndex, options, fail);
+	if (mode === 'inbox') return { ...base, mode };
 
+	const post: PostSettings = {
+		...readDirectPostChoices(ctx, itemIndex),
+		caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
+		allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
+		allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
+		coverTimestampMs: options.coverTimestampMs,
+	};
+	const problems = settingsProblems(post);
+	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
+	return { ...base, mode, post, postIdWaitMs: readPostIdWaitMs(ctx, itemIndex, options.postIdWaitMinutes) };
+}
+
+/** What every video item asks for: the source, chunk size, waiting. */
+function readRequestBase(ctx: IExecuteFunctions, itemIndex: number, options: SharedOptions, fail: Refuse): VideoRequestBase {
+	const source = ctx.getNodeParameter('source', itemIndex) as 'binary' | 'url';
 	// Chunk Size not added = Auto.
 	let chunkSize: number | undefined;
 	if (options.chunkSizeMb !== undefined && options.chunkSizeMb !== null) {
@@ -65,11 +87,6 @@ export function readVideoPostRequest(
 			throw fail((error as Error).message, 'Set Chunk Size (MB) to a number from 5 to 64, or remove the option for Auto.');
 		}
 	}
-	const timeoutMinutes = options.timeoutMinutes ?? 10;
-	if (!(timeoutMinutes > 0)) {
-		throw fail(`Timeout (Minutes) must be more than 0; got ${String(timeoutMinutes)}.`);
-	}
-
 	const base: VideoRequestBase = {
 		source,
 		binaryPropertyName:
@@ -79,7 +96,7 @@ export function readVideoPostRequest(
 			source === 'url' ? (ctx.getNodeParameter('uploadMethod', itemIndex, 'auto') as UploadMethod) : 'auto',
 		expectedAccount: String(ctx.getNodeParameter('expectedAccount', itemIndex, '')),
 		waitForResult: ctx.getNodeParameter('waitForResult', itemIndex, true) as boolean,
-		timeoutMs: timeoutMinutes * 60_000,
+		timeoutMs: readTimeoutMs(ctx, itemIndex, options.timeoutMinutes),
 		chunkSize,
 		keepVideo: options.keepVideo === true,
 	};
@@ -89,30 +106,5 @@ export function readVideoPostRequest(
 	if (source === 'binary' && !base.binaryPropertyName) {
 		throw fail('Input Binary Field is empty.', 'Enter the name of the binary field holding the video, usually "data".');
 	}
-
-	if (mode === 'inbox') return { ...base, mode };
-
-	const commercialContent = ctx.getNodeParameter('commercialContent', itemIndex, false) as boolean;
-	const post: PostSettings = {
-		caption: String(ctx.getNodeParameter('caption', itemIndex, '')),
-		privacyLevel: String(ctx.getNodeParameter('privacyLevel', itemIndex, '')).trim(),
-		allowComments: ctx.getNodeParameter('allowComments', itemIndex, false) as boolean,
-		allowDuet: ctx.getNodeParameter('allowDuet', itemIndex, false) as boolean,
-		allowStitch: ctx.getNodeParameter('allowStitch', itemIndex, false) as boolean,
-		commercialContent,
-		yourBrand: commercialContent && (ctx.getNodeParameter('yourBrand', itemIndex, false) as boolean),
-		brandedContent:
-			commercialContent && (ctx.getNodeParameter('brandedContent', itemIndex, false) as boolean),
-		isAiGenerated: ctx.getNodeParameter('isAiGenerated', itemIndex, false) as boolean,
-		coverTimestampMs: options.coverTimestampMs,
-	};
-	const problems = settingsProblems(post);
-	if (problems.length) throw fail(problems[0], problems.slice(1).join(' ') || undefined);
-	let postIdWaitMs: number;
-	try {
-		postIdWaitMs = postIdWaitMsFrom(options.postIdWaitMinutes);
-	} catch (error) {
-		throw fail((error as Error).message, POST_ID_WAIT_HINT);
-	}
-	return { ...base, mode, post, postIdWaitMs };
+	return base;
 }

@@ -1,6 +1,6 @@
 /**
  * "Have we already started a run for this TikTok event?" TikTok delivers at least once and retries
- * for 72 hours, so the same event can arrive more than once (tiktok-api.md §5).
+ * for 72 hours, so the same event can arrive more than once (docs/tiktok-api.md §5).
  *
  * Two layers, both bounded:
  * - the node's workflow static data (`getWorkflowStaticData('node')`), which n8n stores in the

@@ -1,19 +1,19 @@
 /**
- * TikTok webhook events (tiktok-api.md §5) -> one n8n output item.
+ * TikTok webhook events (docs/tiktok-api.md §5) -> one n8n output item.
  *
  * Body: `{"client_key", "event", "create_time", "user_openid", "content"}` where `content` is a JSON
  * string to parse a second time. Both levels are parsed with 64-bit integers kept exact (a post id
  * is a ~19-digit JSON number). The content field names beyond publish_id/post_id are UNCONFIRMED
- * (tiktok-api.md), so every field is read defensively and nothing is dropped: the parsed `content`
+ * (docs/tiktok-api.md §5), so every field is read defensively and nothing is dropped: the parsed `content`
  * is output whole, and top-level fields this module does not know are copied to the item.
  *
  * Pure: no n8n context.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { describePublishId, postUrlFor, type PostMediaType } from '../post/postUrls';
 import { explainFailReason } from '../tiktok/errors';
 import { tryParseJsonPreservingBigIntegers } from '../tiktok/json';
-import { describePublishId, postUrlFor, type PostMediaType } from '../post/postUrls';
 
 /** Every event TikTok documents for the Content Posting API and Login Kit, with a readable name. */
 export const TIKTOK_WEBHOOK_EVENTS: Readonly<Record<string, string>> = {
@@ -26,7 +26,7 @@ export const TIKTOK_WEBHOOK_EVENTS: Readonly<Record<string, string>> = {
 	'authorization.removed': 'Authorization removed',
 };
 
-/** `authorization.removed` content `reason` codes (tiktok-api.md §5). */
+/** `authorization.removed` content `reason` codes (docs/tiktok-api.md §5). */
 export const AUTHORIZATION_REMOVED_REASONS: Readonly<Record<number, string>> = {
 	0: 'TikTok gave no reason',
 	1: 'The user disconnected the app in TikTok',

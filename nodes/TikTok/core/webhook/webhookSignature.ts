@@ -1,5 +1,5 @@
 /**
- * TikTok webhook signatures (tiktok-api.md §5): header `TikTok-Signature: t=<unix seconds>,s=<hex>`,
+ * TikTok webhook signatures (docs/tiktok-api.md §5): header `TikTok-Signature: t=<unix seconds>,s=<hex>`,
  * `s = hex(HMAC-SHA256(key = client secret, message = "<t>." + raw body))`.
  *
  * Pure functions: no n8n context, no clock (the caller passes `nowSec`). The signature is checked

@@ -1,5 +1,5 @@
 /**
- * TikTok's media checks that the node can run before the upload (tiktok-api.md §6): picture size
+ * TikTok's media checks that the node can run before the upload (docs/tiktok-api.md §6): picture size
  * 360-4096 px on each side, 23-60 frames per second, and the creator's maximum duration, read from the
  * MP4/MOV header when it is at the start of the file (mp4.ts). TikTok runs the same checks after the
  * upload and fails the post (`picture_size_check_failed`, `frame_rate_check_failed`,
@@ -8,8 +8,8 @@
  * `report` goes into the output item (`videoChecks`), so the operator sees what was checked and, when
  * something could not be, why and that TikTok checks it itself.
  */
-import type { Mp4Header } from './mp4';
-import { durationProblem, type CreatorOptions } from '../post/postSettings';
+import type { CreatorOptions } from '../account/creatorInfo';
+import type { Mp4Header } from '../media/mp4';
 
 export const VIDEO_LIMITS = {
 	minSide: 360,
@@ -66,6 +66,13 @@ function frameRateProblem(frameRate: number): string | undefined {
 	const { minFrameRate, maxFrameRate } = VIDEO_LIMITS;
 	if (frameRate >= minFrameRate - FRAME_RATE_TOLERANCE && frameRate <= maxFrameRate + FRAME_RATE_TOLERANCE) return undefined;
 	return `The video has ${formatNumber(frameRate)} frames per second. TikTok accepts ${minFrameRate} to ${maxFrameRate} fps and would fail the post after the upload (frame_rate_check_failed). Re-encode the video at ${minFrameRate} to ${maxFrameRate} fps (for example 30) and run again.`;
+}
+
+/** The video is longer than the account may post (creator_info's maximum duration). */
+export function durationProblem(durationSec: number | undefined, creator: CreatorOptions): string | undefined {
+	const max = creator.maxVideoPostDurationSec;
+	if (durationSec === undefined || !max || durationSec <= max) return undefined;
+	return `The video lasts ${Math.round(durationSec)} s, but this TikTok account can post videos of at most ${max} s. Trim the video first.`;
 }
 
 /**

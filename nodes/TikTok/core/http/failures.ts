@@ -1,41 +1,8 @@
 /**
- * Small helpers shared by the modules that make raw HTTP exchanges (the chunk PUTs, the video
- * download, the TikTok transport) and that report on bytes: reading a response header, classifying
- * a thrown request error, keeping request data (URL, headers) out of error causes, and the one way
- * byte counts are written in messages.
+ * What a thrown request error was, without its request data: a dropped connection (worth sending
+ * again), a cancel, its code and message for a sentence. HTTP client errors carry the request URL and
+ * headers, so they never become an error's `cause` (safeCause).
  */
-
-/** What `helpers.httpRequest({ returnFullResponse: true })` resolves to. */
-export interface FullResponse {
-	statusCode: number;
-	headers?: Record<string, unknown>;
-	body?: unknown;
-}
-
-/** `12,345 bytes`: how every message writes a byte count. */
-export function formatBytes(n: number): string {
-	return `${n.toLocaleString('en-US')} bytes`;
-}
-
-/**
- * A response header's value, whatever the name's case: plain header objects (n8n's full response)
- * and header classes with a `get()` (axios). The first value of a repeated header.
- */
-export function responseHeader(headers: unknown, name: string): string | undefined {
-	if (typeof headers !== 'object' || headers === null) return undefined;
-	const getter = (headers as { get?: unknown }).get;
-	if (typeof getter === 'function') {
-		const value = (getter as (n: string) => unknown).call(headers, name);
-		if (typeof value === 'string') return value;
-	}
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted || value === undefined || value === null) continue;
-		if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
-		return String(value);
-	}
-	return undefined;
-}
 
 /** The error as a `cause`, unless it is an HTTP client error (those carry the request URL and headers). */
 export function safeCause(error: unknown): unknown {
@@ -97,16 +64,4 @@ export function isAbortError(error: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted) return true;
 	const name = (error as { name?: unknown } | undefined)?.name;
 	return name === 'AbortError' || name === 'CanceledError' || errorCode(error) === 'ERR_CANCELED';
-}
-
-/** Releases a response body stream we will not read. */
-export function discardBody(body: unknown): void {
-	const b = body as { destroy?: () => void } | null;
-	if (b && typeof b === 'object' && typeof b.destroy === 'function') {
-		try {
-			b.destroy();
-		} catch {
-			// already destroyed
-		}
-	}
 }

@@ -1,11 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/postSettings';
+import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/directPostRules';
 
 /**
- * Direct Post settings, laid out as TikTok's content sharing guidelines ask: privacy from the
- * creator's own options with no default, interactions off by default, commercial disclosure off by
- * default, and the declaration always visible.
+ * TikTok Publish Video's Direct Post settings, laid out as TikTok's content sharing guidelines ask:
+ * privacy from the creator's own options with no default, interactions off by default, commercial
+ * disclosure off by default, and the declaration always visible.
  */
 const MUSIC_USAGE_DECLARATION = `By posting, you agree to TikTok's <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`;
 const BRANDED_CONTENT_DECLARATION = `By posting, you agree to TikTok's <a href="${BRANDED_CONTENT_POLICY_URL}" target="_blank">Branded Content Policy</a> and <a href="${MUSIC_USAGE_CONFIRMATION_URL}" target="_blank">Music Usage Confirmation</a>.`;
