@@ -1,6 +1,6 @@
 'use strict';
 /*
- * Part j: volume (issue 19) in a real n8n with the built package, `n8n execute`:
+ * Part l: volume (issue 19) in a real n8n with the built package, `n8n execute`:
  *   - a batch of 8 public posts from URLs (TikTok pulls them), the sandbox taking 20 s to process each and
  *     20 s more to give its post id, TikTok's real limits: the node's own time (n8n's executionTime), the
  *     429 answers, every post id; prints FIGURES;
@@ -18,10 +18,10 @@ const { nodeItems, assertRunSucceeded, publishIdOf } = require('../lib/runs');
 const { parseJsonFromOutput } = require('../lib/n8n');
 
 const CHECKS = [
-	'j1 batch: 8 public posts (20 s processing + 20 s moderation) in <= 200 s, 0 x 429, every post id',
-	'j2 Skip Already Posted: first run posts 3 (binary, download, pull), each output names its postedKey',
-	'j3 Skip Already Posted: the second run posts nothing (0 inits, 0 PUTs), 3 skipped items that say so',
-	'j4 memory: posting a 300 MB binary (32 MB chunks) costs at most 2 x the largest request + 16 MB more than only reading it',
+	'l1 batch: 8 public posts (20 s processing + 20 s moderation) in <= 200 s, 0 x 429, every post id',
+	'l2 Skip Already Posted: first run posts 3 (binary, download, pull), each output names its postedKey',
+	'l3 Skip Already Posted: the second run posts nothing (0 inits, 0 PUTs), 3 skipped items that say so',
+	'l4 memory: posting a 300 MB binary (32 MB chunks) costs at most 2 x the largest request + 16 MB more than only reading it',
 ];
 const MEMORY_BYTES = 300_000_000;
 const MEMORY_CHUNK_MB = 32;
@@ -84,55 +84,55 @@ async function executeMeasured(n8n, id) {
 const nodeRun = (exec) => exec.run?.data?.resultData?.runData?.[NODE_NAME]?.[0];
 
 module.exports = {
-	id: 'j',
-	title: 'j: volume (a batch waits once; Skip Already Posted) in n8n',
+	id: 'l',
+	title: 'l: volume (a batch waits once; Skip Already Posted) in n8n',
 	checks: CHECKS,
 	async run({ install, tarball, sandbox, media, work, mediaDir }) {
-		const n8n = new N8nInstance(install, path.join(work, 'user-j'), { fileAccessDirs: [mediaDir] });
+		const n8n = new N8nInstance(install, path.join(work, 'user-l'), { fileAccessDirs: [mediaDir] });
 		let t = Date.now();
 		await n8n.installPackageTarball(tarball);
 		line(`package installed into ${path.relative(REPO_ROOT, n8n.dataDir)}/nodes in ${secs(Date.now() - t)}`);
 		await sandbox.reset();
 		const token = await sandbox.mintToken({ clientKey: CLIENT_KEY });
-		const cred = sandboxCredential({ id: 'tkE2eCredJ00001', name: 'TikTok sandbox (part j)', sandbox, oauthTokenData: token });
+		const cred = sandboxCredential({ id: 'tkE2eCredL00001', name: 'TikTok sandbox (part l)', sandbox, oauthTokenData: token });
 		await n8n.importCredentials([cred]);
 
-		const file = path.join(mediaDir, 'j-product.mp4');
-		await media.writeMp4File(file, 12_000_000, { durationSec: 12, seed: 'j-binary' });
+		const file = path.join(mediaDir, 'l-product.mp4');
+		await media.writeMp4File(file, 12_000_000, { durationSec: 12, seed: 'l-binary' });
 		const base = `${sandbox.baseUrl}/media`;
 		const skip = { skipAlreadyPosted: true };
 		const flows = {
-			batch: workflow('tkE2eJ1Batch001', 'j1 batch of public posts', [
+			batch: workflow('tkE2eL1Batch001', 'l1 batch of public posts', [
 				[
-					codeNode('j1-items', 'Products', [220, 0], Array.from({ length: BATCH_POSTS }, (_, i) => ({ videoUrl: `${base}/j-batch-${i + 1}.mp4?bytes=1500000&seed=j${i + 1}`, caption: `Batch ${i + 1} #volume` }))),
-					publishNode('j1-post', NODE_NAME, [440, 0], cred, { source: 'url', videoUrl: '={{ $json.videoUrl }}', uploadMethod: 'pull', privacyLevel: 'PUBLIC_TO_EVERYONE', options: {} }),
+					codeNode('l1-items', 'Products', [220, 0], Array.from({ length: BATCH_POSTS }, (_, i) => ({ videoUrl: `${base}/l-batch-${i + 1}.mp4?bytes=1500000&seed=l${i + 1}`, caption: `Batch ${i + 1} #volume` }))),
+					publishNode('l1-post', NODE_NAME, [440, 0], cred, { source: 'url', videoUrl: '={{ $json.videoUrl }}', uploadMethod: 'pull', privacyLevel: 'PUBLIC_TO_EVERYONE', options: {} }),
 				],
 			]),
-			rerun: workflow('tkE2eJ2Rerun001', 'j2 posted once', [
+			rerun: workflow('tkE2eL2Rerun001', 'l2 posted once', [
 				[
-					codeNode('j2-file', 'The file', [220, 0], [{ file, caption: 'From a file #once' }]),
-					{ id: 'j2-read', name: 'Read video file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [440, 0], parameters: { operation: 'read', fileSelector: '={{ $json.file }}', options: { dataPropertyName: 'data' } } },
-					publishNode('j2-post-file', FROM_FILE, [660, 0], cred, { source: 'binary', binaryPropertyName: 'data', privacyLevel: 'SELF_ONLY', options: skip }),
+					codeNode('l2-file', 'The file', [220, 0], [{ file, caption: 'From a file #once' }]),
+					{ id: 'l2-read', name: 'Read video file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [440, 0], parameters: { operation: 'read', fileSelector: '={{ $json.file }}', options: { dataPropertyName: 'data' } } },
+					publishNode('l2-post-file', FROM_FILE, [660, 0], cred, { source: 'binary', binaryPropertyName: 'data', privacyLevel: 'SELF_ONLY', options: skip }),
 				],
 				[
-					codeNode('j2-urls', 'The URLs', [220, 200], [
-						{ videoUrl: `${base}/j-download.mp4?bytes=3000000&seed=jd`, method: 'download', caption: 'Downloaded #once' },
-						{ videoUrl: `${base}/j-pull.mp4?bytes=2000000&seed=jp`, method: 'pull', caption: 'Pulled #once' },
+					codeNode('l2-urls', 'The URLs', [220, 200], [
+						{ videoUrl: `${base}/l-download.mp4?bytes=3000000&seed=ld`, method: 'download', caption: 'Downloaded #once' },
+						{ videoUrl: `${base}/l-pull.mp4?bytes=2000000&seed=lp`, method: 'pull', caption: 'Pulled #once' },
 					]),
-					publishNode('j2-post-url', FROM_URL, [440, 200], cred, { source: 'url', videoUrl: '={{ $json.videoUrl }}', uploadMethod: '={{ $json.method }}', privacyLevel: 'SELF_ONLY', options: skip }),
+					publishNode('l2-post-url', FROM_URL, [440, 200], cred, { source: 'url', videoUrl: '={{ $json.videoUrl }}', uploadMethod: '={{ $json.method }}', privacyLevel: 'SELF_ONLY', options: skip }),
 				],
 			]),
 		};
-		const bigFile = path.join(mediaDir, 'j-300mb.mp4');
+		const bigFile = path.join(mediaDir, 'l-300mb.mp4');
 		const readBig = (id) => ({ id, name: 'Read video file', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1, position: [220, 400], parameters: { operation: 'read', fileSelector: bigFile, options: { dataPropertyName: 'data' } } });
-		flows.readOnly = workflow('tkE2eJ4ReadOnly', 'j4 read the file only', [[readBig('j4-read-only')]]);
-		flows.upload = workflow('tkE2eJ4Upload01', 'j4 read and post the file', [
+		flows.readOnly = workflow('tkE2eL4ReadOnly', 'l4 read the file only', [[readBig('l4-read-only')]]);
+		flows.upload = workflow('tkE2eL4Upload01', 'l4 read and post the file', [
 			[
-				readBig('j4-read'),
-				{ ...publishNode('j4-post', UPLOAD_NODE, [440, 400], cred, {}), type: `${PACKAGE_NAME}.tikTokUploadVideo`, parameters: { source: 'binary', binaryPropertyName: 'data', waitForResult: false, options: { chunkSizeMb: MEMORY_CHUNK_MB } } },
+				readBig('l4-read'),
+				{ ...publishNode('l4-post', UPLOAD_NODE, [440, 400], cred, {}), type: `${PACKAGE_NAME}.tikTokUploadVideo`, parameters: { source: 'binary', binaryPropertyName: 'data', waitForResult: false, options: { chunkSizeMb: MEMORY_CHUNK_MB } } },
 			],
 		]);
-		const dir = path.join(work, 'workflows-j');
+		const dir = path.join(work, 'workflows-l');
 		fs.mkdirSync(dir, { recursive: true });
 		for (const wf of Object.values(flows)) fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf));
 		await n8n.cliOk(['import:workflow', '--separate', `--input=${dir}`]);
@@ -155,7 +155,7 @@ module.exports = {
 			const seconds = nodeRun(exec).executionTime / 1000;
 			const limited = entries.filter((e) => e.status === 429).length;
 			const withId = items.filter((i) => Array.isArray(i.postIds) && i.postIds.length > 0);
-			line(`FIGURES j1: ${BATCH_POSTS} public posts, ${PROCESSING_MS / 1000} s + ${MODERATION_MS / 1000} s: node ${seconds.toFixed(1)} s, ${entries.filter((e) => INIT_PATH.test(e.path)).length} inits, ${entries.filter((e) => e.path.endsWith('/status/fetch/')).length} status calls, ${limited} x 429, ${withId.length}/${items.length} post ids`);
+			line(`FIGURES l1: ${BATCH_POSTS} public posts, ${PROCESSING_MS / 1000} s + ${MODERATION_MS / 1000} s: node ${seconds.toFixed(1)} s, ${entries.filter((e) => INIT_PATH.test(e.path)).length} inits, ${entries.filter((e) => e.path.endsWith('/status/fetch/')).length} status calls, ${limited} x 429, ${withId.length}/${items.length} post ids`);
 			assert(items.length === BATCH_POSTS, `${items.length} output items`);
 			assert(withId.length === BATCH_POSTS, `post ids on ${withId.length} of ${BATCH_POSTS}: ${JSON.stringify(items.map((i) => [i.status, i.note]))}`);
 			assert(limited === 0, `TikTok answered 429 ${limited} times`);
@@ -178,7 +178,7 @@ module.exports = {
 		});
 
 		await check(CHECKS[2], async () => {
-			assert(firstRun, 'the first run (j2) failed');
+			assert(firstRun, 'the first run (l2) failed');
 			const start = await since();
 			const before = (await sandbox.publishes()).length;
 			const exec = await n8n.execute(flows.rerun.id);
@@ -194,7 +194,7 @@ module.exports = {
 		});
 
 		await check(CHECKS[3], async () => {
-			await media.writeMp4File(bigFile, MEMORY_BYTES, { durationSec: 60, seed: 'j-memory' });
+			await media.writeMp4File(bigFile, MEMORY_BYTES, { durationSec: 60, seed: 'l-memory' });
 			const peaks = { read: [], post: [] };
 			for (let round = 0; round < 2; round++) {
 				for (const [kind, wf] of [['read', flows.readOnly], ['post', flows.upload]]) {
@@ -209,7 +209,7 @@ module.exports = {
 			const largest = MEMORY_BYTES - (Math.floor(MEMORY_BYTES / chunk) - 1) * chunk;
 			const target = (2 * largest) / 1e6 + 16;
 			const overhead = Math.min(...peaks.post) - Math.min(...peaks.read);
-			line(`FIGURES j4: peak RSS of n8n execute, read only ${peaks.read.map((x) => x.toFixed(0)).join(' / ')} MB, read + post ${peaks.post.map((x) => x.toFixed(0)).join(' / ')} MB: the node's own overhead ${overhead.toFixed(1)} MB (target <= 2 x ${(largest / 1e6).toFixed(0)} + 16 = ${target.toFixed(0)} MB)`);
+			line(`FIGURES l4: peak RSS of n8n execute, read only ${peaks.read.map((x) => x.toFixed(0)).join(' / ')} MB, read + post ${peaks.post.map((x) => x.toFixed(0)).join(' / ')} MB: the node's own overhead ${overhead.toFixed(1)} MB (target <= 2 x ${(largest / 1e6).toFixed(0)} + 16 = ${target.toFixed(0)} MB)`);
 			assert(overhead <= target, `overhead ${overhead.toFixed(1)} MB`);
 			return `overhead ${overhead.toFixed(1)} MB <= ${target.toFixed(0)} MB (lowest of 2 runs each)`;
 		});

@@ -1,0 +1,141 @@
+/**
+ * Skip Already Posted: the keys of the posts a node handed to TikTok, kept in n8n's deduplication store
+ * (the one behind Remove Duplicates: n8n's database, shared by every n8n process of the instance). A key
+ * counts from just before the request that hands the post over (docs/batches-and-reruns.md says why).
+ * n8n's API has no read-only check, only check-and-record, and the store has no lock (it reads the
+ * node's row, then writes it whole), so: every call of this node in this process goes through one
+ * queue; a failed call is tried once more; and an execution records its keys once more at its end,
+ * which puts back a key that another process's write dropped.
+ */
+import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { operationError } from '../tiktok/nodeError';
+import { NOTHING_SENT } from '../tiktok/wording';
+
+/** Remove Duplicates' default history: the last 10,000 keys of a node are kept. */
+export const POSTED_KEYS_KEPT = 10_000;
+const OPTIONS = { mode: 'entries', maxEntries: POSTED_KEYS_KEPT } as const;
+const RETRY_DELAY_MS = 250;
+
+/** The stored value, namespaced so it can never meet another node's values. */
+const stored = (key: string) => `tiktok-post:${key}`;
+
+/** The store calls of one node (workflow + node id) in this process, one after another. */
+const queues = new Map<string, Promise<unknown>>();
+
+async function inQueue<T>(queueKey: string, call: () => Promise<T>): Promise<T> {
+	const next = (queues.get(queueKey) ?? Promise.resolve()).catch(() => undefined).then(call);
+	queues.set(queueKey, next);
+	try {
+		return await next;
+	} finally {
+		if (queues.get(queueKey) === next) queues.delete(queueKey);
+	}
+}
+
+/** Another execution handed this key over while this one was on its way (its upload, if any, stays incomplete). */
+export interface PostedElsewhere {
+	postedElsewhere: true;
+	/** this run's own upload, stopped before its last chunk */
+	ownPublishId?: string;
+}
+
+/** The hand-over of one item's post, with its key: claimed just before, given back when TikTok refused. */
+export interface HandOverGuard {
+	key: string;
+	/** Records the key; false: another execution has it (do not hand the post over). */
+	claim(publishId?: string): Promise<boolean>;
+	/** TikTok refused the hand-over (or failed the post): nothing will be posted, the key is free again. */
+	release(): Promise<void>;
+}
+
+/** The keys of one execution of a node. */
+export interface PostedKeys {
+	/** Whether the key was handed over before; records nothing that stays. */
+	alreadyPosted(itemIndex: number, key: string): Promise<boolean>;
+	guard(itemIndex: number, key: string): HandOverGuard;
+	/** Records every claimed key once more; returns how many had gone missing. Never throws. */
+	confirmAll(): Promise<number>;
+}
+
+export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
+	const queueKey = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}`;
+	const claimed = new Map<string, number>();
+	const call = async <T>(itemIndex: number, outcome: string, what: () => Promise<T>) =>
+		await inQueue(queueKey, async () => await withOneRetry(ctx, { itemIndex, outcome }, what));
+	const record = async (itemIndex: number, keys: string[], outcome = NOTHING_SENT) =>
+		await call(itemIndex, outcome, async () => await ctx.helpers.checkProcessedAndRecord(keys.map(stored), 'node', OPTIONS));
+	const forget = async (itemIndex: number, key: string) =>
+		await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed([stored(key)], 'node', OPTIONS));
+
+	return {
+		async alreadyPosted(itemIndex, key) {
+			if ((await record(itemIndex, [key])).processed.length > 0) return true;
+			await forget(itemIndex, key);
+			return false;
+		},
+		guard(itemIndex, key) {
+			return {
+				key,
+				async claim(publishId) {
+					const outcome = 'The request that hands the post over was not sent, so TikTok will not post it.';
+					if ((await record(itemIndex, [key], outcome)).processed.length > 0) return false;
+					claimed.set(key, itemIndex);
+					ctx.logger.info(`Skip Already Posted: key recorded for item ${itemIndex + 1}${publishId ? ` (publish_id ${publishId})` : ''}: ${key.slice(0, 300)}`);
+					return true;
+				},
+				async release() {
+					if (!claimed.delete(key)) return;
+					await forget(itemIndex, key);
+				},
+			};
+		},
+		async confirmAll() {
+			if (claimed.size === 0) return 0;
+			try {
+				const answer = await record([...claimed.values()][0], [...claimed.keys()]);
+				if (answer.new.length) ctx.logger.warn(`Skip Already Posted: ${answer.new.length} key(s) had gone missing from n8n's deduplication store (another execution's write dropped them) and were recorded again`);
+				return answer.new.length;
+			} catch (error) {
+				ctx.logger.warn(`Skip Already Posted: the keys of this execution could not be checked once more at its end: ${(error as Error).message}`);
+				return 0;
+			}
+		},
+	};
+}
+
+/** One more try after a short pause (the first write of a node's row can collide with another process's). */
+async function withOneRetry<T>(ctx: IExecuteFunctions, at: { itemIndex: number; outcome: string }, what: () => Promise<T>): Promise<T> {
+	if (typeof ctx.helpers.checkProcessedAndRecord !== 'function') throw storeError(ctx, at, 'this n8n has no deduplication store');
+	try {
+		return await what();
+	} catch {
+		await sleep(RETRY_DELAY_MS + Math.round(Math.random() * RETRY_DELAY_MS), ctx.getExecutionCancelSignal?.());
+		try {
+			return await what();
+		} catch (error) {
+			throw storeError(ctx, at, (error as Error).message);
+		}
+	}
+}
+
+function storeError(ctx: IExecuteFunctions, at: { itemIndex: number; outcome: string }, reason: string) {
+	return operationError(ctx.getNode(), `Could not check whether this item was posted before (${reason})`, {
+		itemIndex: at.itemIndex,
+		description: `Skip Already Posted keeps its keys in n8n's database (the store behind Remove Duplicates), and it did not answer. ${at.outcome} Save the workflow if it is new and check n8n's database, then run the item again, or turn Skip Already Posted off.`,
+	});
+}
+
+/** The output item of a skipped item: what happened, and how to find the earlier post. */
+export function skippedItem(itemIndex: number, key: string, ownPublishId?: string): INodeExecutionData {
+	const own = ownPublishId
+		? ` This run's own upload (publish_id ${ownPublishId}) was stopped before its last chunk; TikTok does not publish an incomplete upload.`
+		: '';
+	const json: IDataObject = {
+		skipped: true,
+		reason: 'already_posted',
+		postedKey: key,
+		note: `Skipped: this node already handed a post with this key to TikTok (in an earlier execution, or earlier in this one), so nothing was sent.${own} The execution that posted it has an output item with the same postedKey and its publishId: look that publish_id up with the TikTok node (Post: Get Status) to see whether it was published. To post it again on purpose, give the item another key.`,
+	};
+	return { json, pairedItem: { item: itemIndex } };
+}
