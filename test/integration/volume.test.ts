@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Issue 19 against the TikTok sandbox (limits scaled to a 1 s window): a batch hands every item over,
  * then waits once for all; Skip Already Posted makes a re-run post nothing, survives a run stopped

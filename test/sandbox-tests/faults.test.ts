@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 import * as http from 'http';
 
 import { startSandbox, makeMp4, Sandbox } from '../sandbox';

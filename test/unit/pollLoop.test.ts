@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * The one poll loop (post/publishStatus.ts pollPublishStatuses) with a fake clock: many publish_ids in
  * one loop, each on its own schedule from its own start, one status call at a time, at least one poll
