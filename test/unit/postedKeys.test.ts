@@ -12,11 +12,19 @@ const has = (store: ProcessedDataStore, key: string, workflowId = 'wf-keys') => 
 
 it('looking first records nothing; a claim records the key; another execution then finds it and cannot claim it', async () => {
 	const store = new ProcessedDataStore();
-	const first = postedKeys(execution(store));
+	const ctx = execution(store);
+	const first = postedKeys(ctx);
 	expect(await first.alreadyPosted(0, 'https://cdn.example.com/a.mp4')).toBe(false);
 	expect(has(store, 'https://cdn.example.com/a.mp4')).toBe(false);
-	expect(await first.guard(0, 'https://cdn.example.com/a.mp4').claim('v_pub_url~v2-1.1')).toBe(true);
+	const guard = first.guard(0, 'https://cdn.example.com/a.mp4');
+	expect(await guard.claim('v_pub_file~v2-1.1')).toBe(true);
 	expect(has(store, 'https://cdn.example.com/a.mp4')).toBe(true);
+	guard.handedOver('v_pub_file~v2-1.1');
+	// the trace left in n8n's log if the process dies before the execution's output is saved
+	expect(ctx.harness.logs.filter((l) => l.level === 'info').map((l) => l.message)).toEqual([
+		'Skip Already Posted: key recorded for item 1 (publish_id v_pub_file~v2-1.1): https://cdn.example.com/a.mp4',
+		'Skip Already Posted: item 1 handed over, publish_id v_pub_file~v2-1.1, key: https://cdn.example.com/a.mp4',
+	]);
 
 	const second = postedKeys(execution(store));
 	expect(await second.alreadyPosted(0, 'https://cdn.example.com/a.mp4')).toBe(true);

@@ -55,6 +55,7 @@ export async function handOverPhotos(
 	const { verdicts, creator } = await checkBeforeInit(ctx, itemIndex, request, shared.cache);
 	const publishId = await initPhotoPost(ctx, itemIndex, request, guard);
 	if (publishId === undefined) return { output: skippedItem(itemIndex, guard?.key ?? '') };
+	guard?.handedOver(publishId);
 	const outcome: PhotoPostOutcome = { publishId, startedAt, verdicts, creator, postedKey: guard?.key };
 	if (!request.waitForResult) return { output: buildPhotoOutputItem(itemIndex, request, outcome) };
 	return { later: pendingPhotoPost(ctx, itemIndex, request, outcome, guard) };

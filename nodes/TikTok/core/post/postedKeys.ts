@@ -47,6 +47,8 @@ export interface HandOverGuard {
 	claim(publishId?: string): Promise<boolean>;
 	/** TikTok refused the hand-over (or failed the post): nothing will be posted, the key is free again. */
 	release(): Promise<void>;
+	/** TikTok has the post: logged with its publish_id, the trace left if the process dies before the output is saved. */
+	handedOver(publishId: string): void;
 }
 
 /** The keys of one execution of a node. */
@@ -87,6 +89,9 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 				async release() {
 					if (!claimed.delete(key)) return;
 					await forget(itemIndex, key);
+				},
+				handedOver(publishId) {
+					ctx.logger.info(`Skip Already Posted: item ${itemIndex + 1} handed over, publish_id ${publishId}, key: ${key.slice(0, 300)}`);
 				},
 			};
 		},

@@ -56,6 +56,7 @@ export async function handOverVideo(
 		const creator = request.mode === 'direct' ? await checkCreator(ctx, itemIndex, request, shared.cache) : undefined;
 		const transferred = await transferVideo(ctx, itemIndex, request, transfer, { creator, cache: shared.cache, guard });
 		if ('postedElsewhere' in transferred) return { output: skippedItem(itemIndex, guard?.key ?? '', transferred.ownPublishId) };
+		guard?.handedOver(transferred.publishId);
 		const outcome: PostOutcome = { ...transferred, creator, startedAt, postedKey: guard?.key };
 		if (!request.waitForResult) return { output: buildOutputItem(ctx, itemIndex, request, outcome) };
 		return { later: pendingVideo(ctx, itemIndex, request, outcome, guard) };
