@@ -507,6 +507,10 @@ const AGAIN_CHECKS = [
 async function rerunChecks(ctx, figures, ready) {
 	if (!ready) return skipAsFailed(AGAIN_CHECKS, 'the first round did not publish every post once');
 	const { sandbox, load } = ctx;
+	// q6's probe refreshed with the stored refresh token, and TikTok rotates it on use: the credential's
+	// own refresh token is spent. Connect it anew (same credential id), as a user would reconnect.
+	const token = await sandbox.mintToken({ clientKey: CLIENT_KEY });
+	await ctx.n8n.importCredentials([sandboxCredential({ id: ctx.cred.id, name: ctx.cred.name, sandbox, oauthTokenData: token })]);
 	const inits = (entries) => entries.filter((e) => /\/post\/publish\/(video|inbox\/video)\/init\/$/.test(e.path));
 	await check(AGAIN_CHECKS[0], async () => {
 		const logStart = (await sandbox.log()).length;
