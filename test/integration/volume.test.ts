@@ -212,7 +212,7 @@ describe('Skip Already Posted', () => {
 		const running = publish({ items: [mp4Item(11_000_000).item], options: { ...skip, chunkSizeMb: 5, postedKey: 'product-42' }, store });
 		await until(() => sandbox.log.some((e) => e.method === 'PUT' && e.held));
 		// meanwhile another execution (another worker) hands product-42 over
-		await createTestContext({ processedData: store, workflowId: 'wf-volume' }).helpers.checkProcessedAndRecord(['tiktok-post:product-42'], 'node', { mode: 'entries' });
+		await createTestContext({ processedData: store, workflowId: 'wf-volume' }).helpers.checkProcessedAndRecord(['tiktok-handed:product-42', 'tiktok-post:product-42'], 'node', { mode: 'entries' });
 		const run = await running;
 		const [record] = [...sandbox.publishes.values()];
 		expect(run.output![0].json).toMatchObject({ skipped: true, postedKey: 'product-42' });

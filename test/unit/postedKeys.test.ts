@@ -33,6 +33,17 @@ it('looking first records nothing; a claim records the key; another execution th
 	expect(await postedKeys(execution(store, 'wf-other')).alreadyPosted(0, 'https://cdn.example.com/a.mp4')).toBe(false);
 });
 
+it('a look written back by another process (no lock in n8n\'s store) can make a later look skip, never a claim fail', async () => {
+	const store = new ProcessedDataStore();
+	const keys = postedKeys(execution(store));
+	expect(await keys.alreadyPosted(0, 'k')).toBe(false); // recorded, then removed again
+	// another worker had read the row while the look's value was in it, and writes the row back now
+	await createTestContext({ processedData: store, workflowId: 'wf-keys' }).helpers.checkProcessedAndRecord(['tiktok-post:k'], 'node', { mode: 'entries' });
+	expect(await keys.guard(0, 'k').claim()).toBe(true); // the claim decides on its own value
+	expect(store.has('wf-keys', 'node-1', 'tiktok-handed:k')).toBe(true);
+	expect(await postedKeys(execution(store)).guard(0, 'k').claim()).toBe(false);
+});
+
 it("release gives a claimed key back, and only this execution's own claim", async () => {
 	const store = new ProcessedDataStore();
 	const first = postedKeys(execution(store));
@@ -43,7 +54,7 @@ it("release gives a claimed key back, and only this execution's own claim", asyn
 	await other.release(); // it never held the key: nothing happens
 	expect(has(store, 'k')).toBe(true);
 	await guard.release();
-	expect(has(store, 'k')).toBe(false);
+	expect([has(store, 'k'), store.has('wf-keys', 'node-1', 'tiktok-handed:k')]).toEqual([false, false]);
 	expect(await postedKeys(execution(store)).alreadyPosted(0, 'k')).toBe(false);
 });
 

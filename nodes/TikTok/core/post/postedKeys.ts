@@ -2,10 +2,15 @@
  * Skip Already Posted: the keys of the posts a node handed to TikTok, kept in n8n's deduplication store
  * (the one behind Remove Duplicates: n8n's database, shared by every n8n process of the instance). A key
  * counts from just before the request that hands the post over (docs/batches-and-reruns.md says why).
- * n8n's API has no read-only check, only check-and-record, and the store has no lock (it reads the
- * node's row, then writes it whole), so: every call of this node in this process goes through one
- * queue; a failed call is tried once more; and an execution records its keys once more at its end,
- * which puts back a key that another process's write dropped.
+ *
+ * n8n's API has no read-only check, only check-and-record, and the store has no lock: it reads the
+ * node's row, then writes it whole. So a look before any call (record, then remove when it was new)
+ * leaves a value for a moment, and another process that read the row in that moment writes it back.
+ * Each key is therefore two values: `tiktok-post:<key>`, the one a look checks, and `tiktok-handed:<key>`,
+ * written only by the claim at the hand-over and the one the claim decides on, so a look that came back
+ * can never make a claim fail. Every call of this node in this process goes through one queue, a failed
+ * call is tried once more, and an execution records its keys once more at its end, which puts back a
+ * value that another process's write dropped.
  */
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
@@ -17,8 +22,9 @@ export const POSTED_KEYS_KEPT = 10_000;
 const OPTIONS = { mode: 'entries', maxEntries: POSTED_KEYS_KEPT } as const;
 const RETRY_DELAY_MS = 250;
 
-/** The stored value, namespaced so it can never meet another node's values. */
-const stored = (key: string) => `tiktok-post:${key}`;
+/** The stored values of a key (namespaced, so they can never meet another node's values). */
+const looked = (key: string) => `tiktok-post:${key}`;
+const handed = (key: string) => `tiktok-handed:${key}`;
 
 /** The store calls of one node (workflow + node id) in this process, one after another. */
 const queues = new Map<string, Promise<unknown>>();
@@ -65,15 +71,15 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 	const claimed = new Map<string, number>();
 	const call = async <T>(itemIndex: number, outcome: string, what: () => Promise<T>) =>
 		await inQueue(queueKey, async () => await withOneRetry(ctx, { itemIndex, outcome }, what));
-	const record = async (itemIndex: number, keys: string[], outcome = NOTHING_SENT) =>
-		await call(itemIndex, outcome, async () => await ctx.helpers.checkProcessedAndRecord(keys.map(stored), 'node', OPTIONS));
-	const forget = async (itemIndex: number, key: string) =>
-		await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed([stored(key)], 'node', OPTIONS));
+	const record = async (itemIndex: number, values: string[], outcome = NOTHING_SENT) =>
+		await call(itemIndex, outcome, async () => await ctx.helpers.checkProcessedAndRecord(values, 'node', OPTIONS));
+	const forget = async (itemIndex: number, values: string[]) =>
+		await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed(values, 'node', OPTIONS));
 
 	return {
 		async alreadyPosted(itemIndex, key) {
-			if ((await record(itemIndex, [key])).processed.length > 0) return true;
-			await forget(itemIndex, key);
+			if ((await record(itemIndex, [looked(key)])).processed.length > 0) return true;
+			await forget(itemIndex, [looked(key)]);
 			return false;
 		},
 		guard(itemIndex, key) {
@@ -81,14 +87,14 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 				key,
 				async claim(publishId) {
 					const outcome = 'The request that hands the post over was not sent, so TikTok will not post it.';
-					if ((await record(itemIndex, [key], outcome)).processed.length > 0) return false;
+					if ((await record(itemIndex, [handed(key), looked(key)], outcome)).processed.includes(handed(key))) return false;
 					claimed.set(key, itemIndex);
 					ctx.logger.info(`Skip Already Posted: key recorded for item ${itemIndex + 1}${publishId ? ` (publish_id ${publishId})` : ''}: ${key.slice(0, 300)}`);
 					return true;
 				},
 				async release() {
 					if (!claimed.delete(key)) return;
-					await forget(itemIndex, key);
+					await forget(itemIndex, [handed(key), looked(key)]);
 				},
 				handedOver(publishId) {
 					ctx.logger.info(`Skip Already Posted: item ${itemIndex + 1} handed over, publish_id ${publishId}, key: ${key.slice(0, 300)}`);
@@ -98,9 +104,11 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 		async confirmAll() {
 			if (claimed.size === 0) return 0;
 			try {
-				const answer = await record([...claimed.values()][0], [...claimed.keys()]);
-				if (answer.new.length) ctx.logger.warn(`Skip Already Posted: ${answer.new.length} key(s) had gone missing from n8n's deduplication store (another execution's write dropped them) and were recorded again`);
-				return answer.new.length;
+				const keys = [...claimed.keys()];
+				const answer = await record([...claimed.values()][0], keys.flatMap((key) => [handed(key), looked(key)]));
+				const missing = keys.filter((key) => answer.new.includes(handed(key)) || answer.new.includes(looked(key))).length;
+				if (missing) ctx.logger.warn(`Skip Already Posted: ${missing} key(s) had gone missing from n8n's deduplication store (another execution's write dropped them) and were recorded again`);
+				return missing;
 			} catch (error) {
 				ctx.logger.warn(`Skip Already Posted: the keys of this execution could not be checked once more at its end: ${(error as Error).message}`);
 				return 0;
