@@ -44,6 +44,18 @@ it('a look written back by another process (no lock in n8n\'s store) can make a 
 	expect(await postedKeys(execution(store)).guard(0, 'k').claim()).toBe(false);
 });
 
+it('at the end of the execution, a look written back for an item that was never handed over is removed again', async () => {
+	const store = new ProcessedDataStore();
+	const keys = postedKeys(execution(store));
+	expect(await keys.alreadyPosted(0, 'refused later')).toBe(false);
+	await createTestContext({ processedData: store, workflowId: 'wf-keys' }).helpers.checkProcessedAndRecord(['tiktok-post:refused later'], 'node', { mode: 'entries' });
+	expect(await keys.alreadyPosted(1, 'posted')).toBe(false);
+	await keys.guard(1, 'posted').claim();
+	await keys.endOfExecution();
+	expect([has(store, 'refused later'), has(store, 'posted')]).toEqual([false, true]);
+	expect(await postedKeys(execution(store)).alreadyPosted(0, 'refused later')).toBe(false);
+});
+
 it("release gives a claimed key back, and only this execution's own claim", async () => {
 	const store = new ProcessedDataStore();
 	const first = postedKeys(execution(store));
@@ -67,7 +79,7 @@ it('two executions in one n8n process never lose each other’s keys (the calls 
 	expect(['a1', 'b1', 'a2', 'b2'].map((key) => has(store, key))).toEqual([true, true, true, true]);
 });
 
-it("confirmAll records the execution's keys once more: a key another process's write dropped is back", async () => {
+it("endOfExecution records the execution's keys once more: a key another process's write dropped is back", async () => {
 	const store = new ProcessedDataStore();
 	const ctx = execution(store);
 	const keys = postedKeys(ctx);
@@ -78,7 +90,7 @@ it("confirmAll records the execution's keys once more: a key another process's w
 	// another worker read the row before 'dropped' was written and wrote it back after: 'dropped' is gone
 	await createTestContext({ processedData: store, workflowId: 'wf-keys' }).helpers.removeProcessed(['tiktok-post:dropped'], 'node', { mode: 'entries' });
 	expect(has(store, 'dropped')).toBe(false);
-	expect(await keys.confirmAll()).toBe(1);
+	expect(await keys.endOfExecution()).toBe(1);
 	expect([has(store, 'kept'), has(store, 'dropped'), has(store, 'given back')]).toEqual([true, true, false]);
 	expect(ctx.harness.logs.some((l) => l.level === 'warn' && /1 key\(s\) had gone missing/.test(l.message))).toBe(true);
 });
@@ -110,13 +122,13 @@ it('a store that does not answer fails the item (nothing posted unguarded); no s
 	await expect(postedKeys(createTestContext({})).alreadyPosted(0, 'k')).rejects.toThrow(/this n8n has no deduplication store/);
 });
 
-it('confirmAll never throws: a store that does not answer at the end is logged', async () => {
+it('endOfExecution never throws: a store that does not answer at the end is logged', async () => {
 	const store = new ProcessedDataStore();
 	const ctx = execution(store);
 	const keys = postedKeys(ctx);
 	await keys.guard(0, 'k').claim();
 	store.failNext = 2;
-	expect(await keys.confirmAll()).toBe(0);
+	expect(await keys.endOfExecution()).toBe(0);
 	expect(ctx.harness.logs.some((l) => l.level === 'warn' && /could not be checked once more/.test(l.message))).toBe(true);
 });
 

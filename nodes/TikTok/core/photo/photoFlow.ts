@@ -33,7 +33,7 @@ export async function executePhotoPosts(this: IExecuteFunctions): Promise<INodeE
 		first: async (itemIndex) => await handOverPhotos(this, itemIndex, readPhotoPostRequest(this, itemIndex), { cache, keys }),
 		waitAll: async (later) => await waitAndFinish(this, later),
 		stoppedNote: stillWithTikTok,
-		finally: async () => await keys.confirmAll(),
+		finally: async () => await keys.endOfExecution(),
 	});
 }
 

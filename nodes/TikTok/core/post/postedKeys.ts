@@ -9,8 +9,8 @@
  * Each key is therefore two values: `tiktok-post:<key>`, the one a look checks, and `tiktok-handed:<key>`,
  * written only by the claim at the hand-over and the one the claim decides on, so a look that came back
  * can never make a claim fail. Every call of this node in this process goes through one queue, a failed
- * call is tried once more, and an execution records its keys once more at its end, which puts back a
- * value that another process's write dropped.
+ * call is tried once more, and at its end an execution records its keys once more, which puts back a
+ * value that another process's write dropped, and removes again the looks of items never handed over.
  */
 import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
@@ -62,13 +62,18 @@ export interface PostedKeys {
 	/** Whether the key was handed over before; records nothing that stays. */
 	alreadyPosted(itemIndex: number, key: string): Promise<boolean>;
 	guard(itemIndex: number, key: string): HandOverGuard;
-	/** Records every claimed key once more; returns how many had gone missing. Never throws. */
-	confirmAll(): Promise<number>;
+	/**
+	 * At the end of the execution: records every claimed key once more (returns how many had gone
+	 * missing), and removes again the looks of items that never reached their hand-over. Never throws.
+	 */
+	endOfExecution(): Promise<number>;
 }
 
 export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 	const queueKey = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}`;
 	const claimed = new Map<string, number>();
+	/** keys looked up (and not found) whose item has not reached its hand-over yet */
+	const looks = new Map<string, number>();
 	const call = async <T>(itemIndex: number, outcome: string, what: () => Promise<T>) =>
 		await inQueue(queueKey, async () => await withOneRetry(ctx, { itemIndex, outcome }, what));
 	const record = async (itemIndex: number, values: string[], outcome = NOTHING_SENT) =>
@@ -76,10 +81,21 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 	const forget = async (itemIndex: number, values: string[]) =>
 		await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed(values, 'node', OPTIONS));
 
+	/** Every claimed key recorded once more: a value another process's write dropped is back. */
+	const recordAgain = async () => {
+		if (claimed.size === 0) return 0;
+		const keys = [...claimed.keys()];
+		const answer = await record([...claimed.values()][0], keys.flatMap((key) => [handed(key), looked(key)]));
+		const missing = keys.filter((key) => answer.new.includes(handed(key)) || answer.new.includes(looked(key))).length;
+		if (missing) ctx.logger.warn(`Skip Already Posted: ${missing} key(s) had gone missing from n8n's deduplication store (another execution's write dropped them) and were recorded again`);
+		return missing;
+	};
+
 	return {
 		async alreadyPosted(itemIndex, key) {
 			if ((await record(itemIndex, [looked(key)])).processed.length > 0) return true;
 			await forget(itemIndex, [looked(key)]);
+			looks.set(key, itemIndex);
 			return false;
 		},
 		guard(itemIndex, key) {
@@ -87,6 +103,7 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 				key,
 				async claim(publishId) {
 					const outcome = 'The request that hands the post over was not sent, so TikTok will not post it.';
+					looks.delete(key);
 					if ((await record(itemIndex, [handed(key), looked(key)], outcome)).processed.includes(handed(key))) return false;
 					claimed.set(key, itemIndex);
 					ctx.logger.info(`Skip Already Posted: key recorded for item ${itemIndex + 1}${publishId ? ` (publish_id ${publishId})` : ''}: ${key.slice(0, 300)}`);
@@ -101,14 +118,11 @@ export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
 				},
 			};
 		},
-		async confirmAll() {
-			if (claimed.size === 0) return 0;
+		async endOfExecution() {
 			try {
-				const keys = [...claimed.keys()];
-				const answer = await record([...claimed.values()][0], keys.flatMap((key) => [handed(key), looked(key)]));
-				const missing = keys.filter((key) => answer.new.includes(handed(key)) || answer.new.includes(looked(key))).length;
-				if (missing) ctx.logger.warn(`Skip Already Posted: ${missing} key(s) had gone missing from n8n's deduplication store (another execution's write dropped them) and were recorded again`);
-				return missing;
+				// a look another process wrote back must not outlive an item that was never handed over
+				if (looks.size) await forget([...looks.values()][0], [...looks.keys()].map(looked));
+				return await recordAgain();
 			} catch (error) {
 				ctx.logger.warn(`Skip Already Posted: the keys of this execution could not be checked once more at its end: ${(error as Error).message}`);
 				return 0;

@@ -32,7 +32,7 @@ export async function executeVideoPosts(this: IExecuteFunctions, mode: PostMode)
 		},
 		waitAll: async (later) => await waitAndFinish(this, later),
 		stoppedNote: stillWithTikTok,
-		finally: async () => await keys.confirmAll(),
+		finally: async () => await keys.endOfExecution(),
 	});
 }
 
