@@ -9,6 +9,19 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import {
+	asObject,
+	completedTokenData,
+	connectRefusedError,
+	isAfterRefresh,
+	markedBeforeRequest,
+	refreshInFormBody,
+	refreshRefusedError,
+	refusalOf,
+	TIKTOK_TOKEN_URL,
+	unmarked,
+} from './tikTokTokens';
+
 /*
  * TikTok names its OAuth2 client id `client_key`. n8n's OAuth2 machinery only knows `client_id`, so
  * the key is stored as `clientId` and also sent as `client_key` through three hidden fields that n8n
@@ -16,18 +29,19 @@ import type {
  * - `authQueryParameters`: `client_key=<key>` on the browser authorize URL;
  * - `additionalBodyProperties`: `{"client_key": "<key>"}` merged into the code-exchange body;
  * - `accessTokenUrl`: the token URL with `?client_key=<key>`, used verbatim for the code exchange
- *   and for every refresh (the refresh body cannot be extended by a credential).
+ *   and for n8n's own refresh (no credential field reaches n8n's refresh body). TikTok documents
+ *   client_key in the form body; when it refuses n8n's refresh, `preAuthentication` refreshes again
+ *   that way (n8n 2.x, tikTokTokens.ts). n8n 1.x runs no credential hook there: the query is all it has.
  * The values are the same as `buildTikTokOAuthUrls()` in nodes/TikTok/core/tiktok/constants.ts (tested).
  * Values below are literal copies of those constants: credentials must not import node code.
  *
  * TikTok answers token errors with HTTP 200 and n8n 2.41 takes such a body for a token: after a refused
  * connect the stored token data is `{error, error_description, log_id}` with no access_token, and n8n's
- * editor still says "Account connected". `preAuthentication` (run by n8n-core before every request
+ * editor still says "Account connected". `preAuthentication` (run by n8n-core 2.x before every request
  * signed with this credential, nodes and credential test alike) turns that into an explained error.
  */
 
 const TIKTOK_AUTHORIZE_URL = 'https://www.tiktok.com/v2/auth/authorize/';
-const TIKTOK_TOKEN_URL = 'https://open.tiktokapis.com/v2/oauth/token/';
 
 const TIKTOK_API_BASE_URL = 'https://open.tiktokapis.com/v2';
 const SCOPES_DRAFTS = 'user.info.basic,video.upload';
@@ -154,6 +168,14 @@ export class TikTokOAuth2Api implements ICredentialType {
 				'What TikTok is asked to allow when you connect. Reconnect after changing it.',
 		},
 		{
+			displayName: 'Allow Private Network Addresses',
+			name: 'allowPrivateNetworks',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether the nodes may fetch media (a video to download, photo and video headers) from http:// URLs and from localhost or private, loopback or link-local addresses, e.g. a local test server. Off: https only, public hosts only. n8n's own SSRF protection, when its admin turns it on, applies either way.",
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',
@@ -243,33 +265,33 @@ export class TikTokOAuth2Api implements ICredentialType {
 	};
 
 	/**
-	 * Runs before every request n8n signs with this credential. Token data without an access token
-	 * means TikTok refused the connection (its HTTP-200 error body was stored instead of a token), or
-	 * the credential was never connected: say so with TikTok's reason, instead of n8n's "Unable to
-	 * sign without access token". Changes nothing otherwise.
+	 * n8n 2.x runs this before every request it signs with this credential, and again right after each
+	 * refresh it makes (inside its refresh lease; what it returns then is saved). See tikTokTokens.ts.
+	 * - No access token: TikTok refused the connection (its HTTP-200 error body was stored instead of a
+	 *   token) or it was never connected: say so with TikTok's reason, instead of n8n's "Unable to sign
+	 *   without access token".
+	 * - After a refresh TikTok refused (n8n can send client_key only in the token URL's query string):
+	 *   refresh once more the way TikTok documents it, client_key in the form body, and return clean token
+	 *   data for n8n to save and sign the retry with. After a refresh TikTok accepted: no second call.
+	 * n8n 1.x never runs this hook for OAuth2 credentials.
 	 */
 	async preAuthentication(
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		const token = credentials.oauthTokenData;
-		if (token === null || typeof token !== 'object' || Array.isArray(token)) return {};
-		const data = token as IDataObject;
-		if (typeof data.access_token === 'string' && data.access_token !== '') return {};
-		const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 300) : '');
-		const reason = [text(data.error), text(data.error_description)].filter(Boolean).join(': ');
-		const logId = text(data.log_id);
-		const what = reason
-			? `TikTok refused to connect this credential (${reason})${logId ? `, TikTok log_id ${logId}` : ''}.`
-			: 'This TikTok credential holds no access token.';
-		const error = new Error(
-			`${what} Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal), save, and click "Connect my account" again.`,
-		);
-		// Read by the nodes' transport; the same fields an OAuth error body has.
-		Object.assign(error, {
-			tikTokTokenProblem: 'connect_refused',
-			body: { error: text(data.error), error_description: text(data.error_description), log_id: logId },
-		});
-		throw error;
+		const data = asObject(credentials.oauthTokenData);
+		if (!data) return {};
+		if (typeof data.access_token !== 'string' || data.access_token === '') throw connectRefusedError(data);
+		if (!isAfterRefresh(data)) return { oauthTokenData: markedBeforeRequest(data) };
+		if (!refusalOf(data)) return { oauthTokenData: unmarked(data) };
+		const refreshToken = data.refresh_token;
+		// (n8n itself stops before refreshing without one; nothing to complete then)
+		if (typeof refreshToken !== 'string' || refreshToken === '') return { oauthTokenData: unmarked(data) };
+		const answer = await refreshInFormBody(this, credentials, refreshToken);
+		const lastRefusal = refusalOf(answer);
+		if (lastRefusal || typeof answer.access_token !== 'string' || answer.access_token === '') {
+			throw refreshRefusedError(lastRefusal ?? { error: 'invalid_response', error_description: 'The answer held no access token.' });
+		}
+		return { oauthTokenData: completedTokenData(data, answer) };
 	}
 }

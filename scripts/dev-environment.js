@@ -5,8 +5,9 @@
  *
  *   startDevEnvironment(opts) installs n8n once, builds, packs and installs this package into the user
  *   folder as n8n does, starts the TikTok sandbox, imports a sandbox credential (fresh token) and the
- *   examples pointed at the sandbox, starts `n8n start`, sets up the owner (or logs in) and activates
- *   the webhook example. It returns the running pieces and a stop() for all of them.
+ *   examples pointed at the sandbox (plus the every-node demo workflow, scripts/demo-workflow.js),
+ *   starts `n8n start`, sets up the owner (or logs in) and activates the webhook example and the TikTok
+ *   Trigger example. It returns the running pieces and a stop() for all of them.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,6 +20,7 @@ const { startSandboxProcess, sandboxCredential, CLIENT_KEY } = require('../test/
 const { buildPackage, packPackage } = require('../test/e2e/lib/package');
 const { pointAtSandbox } = require('../test/e2e/lib/runs');
 const { SAMPLE_PRODUCTS, pinned } = require('../test/e2e/lib/shop');
+const { demoWorkflow } = require('./demo-workflow');
 
 const CREDENTIAL = { id: 'tkDevSandboxCred', name: 'TikTok sandbox' };
 const ENCRYPTION_KEY = 'dev-encryption-key-not-secret-0001';
@@ -151,13 +153,15 @@ async function startDevEnvironment(opts, env = devEnvironmentHandle()) {
 		const token = await sandbox.mintToken({ clientKey: CLIENT_KEY });
 		await n8n.importCredentials([sandboxCredential({ ...CREDENTIAL, sandbox, oauthTokenData: token })]);
 		const workflows = exampleFiles().map((f) => prepareExample(f, { sandbox, videoPath }));
+		// every node in one run: the demo video's workflow (scripts/demo-workflow.js)
+		workflows.push(demoWorkflow({ sandbox, videoPath, credential: CREDENTIAL }));
 		// one CLI call for all of them (each n8n CLI start costs seconds)
 		const wfDir = path.join(userFolder, 'tmp', 'examples');
 		fs.rmSync(wfDir, { recursive: true, force: true });
 		fs.mkdirSync(wfDir, { recursive: true });
 		for (const wf of workflows) fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
 		await n8n.cliOk(['import:workflow', '--separate', `--input=${wfDir}`]);
-		log(`credential "${CREDENTIAL.name}" and ${workflows.length} examples imported (${secs(Date.now() - t)})`);
+		log(`credential "${CREDENTIAL.name}", ${workflows.length - 1} examples and the every-node demo imported (${secs(Date.now() - t)})`);
 
 		t = Date.now();
 		const server = await n8n.startServer({
@@ -191,8 +195,9 @@ async function startDevEnvironment(opts, env = devEnvironmentHandle()) {
 		// The TikTok Trigger example: its data table, then activation, then the sandbox delivers TikTok's
 		// webhook events (signed with the sandbox client's secret) to its production URL.
 		const triggerWf = workflows.find((w) => w.nodes.some((n) => n.type === TRIGGER_TYPE));
+		let triggerUrl;
 		if (triggerWf) {
-			const triggerUrl = `${server.url}/webhook/${triggerWf.nodes.find((n) => n.type === TRIGGER_TYPE).webhookId}/webhook`;
+			triggerUrl = `${server.url}/webhook/${triggerWf.nodes.find((n) => n.type === TRIGGER_TYPE).webhookId}/webhook`;
 			const project = await rest.request('GET', '/rest/projects/personal');
 			const projectId = project.data?.data?.id;
 			const tables = projectId ? await rest.request('GET', `/rest/projects/${projectId}/data-tables`) : undefined;
@@ -205,7 +210,7 @@ async function startDevEnvironment(opts, env = devEnvironmentHandle()) {
 			await activate(triggerWf);
 			await sandbox.configure({ webhook: { url: triggerUrl } });
 		}
-		return Object.assign(env, { install, n8n, server, sandbox, login, rest, credential: CREDENTIAL, workflows, webhookPath, videoPath });
+		return Object.assign(env, { install, n8n, server, sandbox, login, rest, credential: CREDENTIAL, workflows, webhookPath, videoPath, triggerWf, triggerUrl });
 	} catch (e) {
 		await env.stop();
 		throw e;

@@ -5,9 +5,9 @@
  *   1. installs n8n once (scripts/n8n-install.js, cached in .cache/n8n)
  *   2. npm run build, npm pack, installs the tarball into .cache/n8n-dev-user/.n8n/nodes (as n8n does)
  *   3. starts the TikTok sandbox (http://127.0.0.1:5680, or DEV_SANDBOX_PORT)
- *   4. imports a sandbox credential (fresh token minted by the sandbox) and every example, pointed at
- *      the sandbox (sample products pinned on the shop triggers), and writes a test video for the
- *      "upload draft" example
+ *   4. imports a sandbox credential (fresh token minted by the sandbox), every example pointed at
+ *      the sandbox (sample products pinned on the shop triggers) and the every-node workflow of the
+ *      demo video (scripts/demo-workflow.js), and writes a test video for the "upload draft" example
  *   5. starts `n8n start` on http://localhost:5678 (DEV_N8N_PORT), sets up the owner on first run,
  *      activates the "product added" webhook example and the TikTok Trigger example (with its data
  *      table), points the sandbox's webhook deliveries at the trigger, prints the login and what to click
@@ -84,7 +84,10 @@ async function main() {
       through n8n's callback against the sandbox (it approves at once).
    6. Expire the tokens to watch n8n refresh them on the next run:
       curl -X POST ${sandbox.baseUrl}/__sandbox/expire-tokens
-   7. "TikTok: store the post URL when a post goes public (sandbox)" is active: the sandbox sends
+   7. "TikTok: every node, one run (sandbox)": "Execute workflow" posts a video from a URL (public)
+      and one from binary data, a photo carousel, and looks the first post up with Get Status; the
+      public video's post id then starts the workflow of step 8 (npm run demo:video records this).
+   8. "TikTok: store the post URL when a post goes public (sandbox)" is active: the sandbox sends
       TikTok's webhook events to it. Step 4 with "privacyLevel" set to Everyone in the workflow, or:
       curl -s -X POST ${sandbox.baseUrl}/__sandbox/webhook/send -H 'Content-Type: application/json' -d '{"event":"post.publish.publicly_available","content":{"publish_id":"v_pub_url~v2-1.demo","post_id":"","publish_type":"DIRECT_PUBLISH"},"rawNumbers":{"post_id":"7308523530180699593"}}'
       then see Executions, and the row in Overview > Data tables > tiktok_posts.

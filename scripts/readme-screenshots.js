@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /*
- * node scripts/readme-screenshots.js — copies the README's screenshots from the browser test's output
- * (.cache/screenshots/, written by `npm run test:browser`) into docs/. Run it after a green browser
- * test when the editor or the nodes changed what they show.
+ * node scripts/readme-screenshots.js — copies the screenshots of the README and docs/verification.md
+ * from the browser test's output (.cache/screenshots/, written by `npm run test:browser`) into docs/.
+ * Run it after a green browser test when the editor or the nodes changed what they show.
  */
 'use strict';
 
@@ -14,6 +14,8 @@ const FROM = path.join(REPO_ROOT, '.cache', 'screenshots');
 const COPIES = [
 	['credential-connected.png', 'docs/screenshot-credential.png'],
 	['node-privacy-level.png', 'docs/screenshot-node.png'],
+	['post-photos-panel.png', 'docs/screenshot-photos.png'],
+	['trigger-panel.png', 'docs/screenshot-trigger.png'],
 ];
 
 let missing = 0;

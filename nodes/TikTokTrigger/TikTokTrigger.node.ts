@@ -9,7 +9,7 @@ import {
 
 import { DEDUP_MAX_ENTRIES } from '../TikTok/core/webhook/webhookDeduplication';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SEC } from '../TikTok/core/webhook/webhookSignature';
-import { ALL_EVENTS, handleTikTokDelivery } from './handleWebhookRequest';
+import { ACCOUNTS_ALL, ACCOUNTS_OWN, ALL_EVENTS, handleTikTokDelivery } from './handleWebhookRequest';
 
 /**
  * Starts a workflow from TikTok's own webhook events. TikTok has no API to register a webhook: the
@@ -101,6 +101,27 @@ export class TikTokTrigger implements INodeType {
 						name: 'Post Publicly Available',
 						value: 'post.publish.publicly_available',
 						description: 'A public post passed moderation: the output has its post ID and URL',
+					},
+				],
+			},
+			{
+				displayName: 'Accounts',
+				name: 'accounts',
+				type: 'options',
+				default: ACCOUNTS_OWN,
+				description:
+					"TikTok sends the events of every account connected to the app to its one callback URL. Events of the accounts not chosen are acknowledged and ignored.",
+				options: [
+					{
+						name: "This Credential's Account",
+						value: ACCOUNTS_OWN,
+						description:
+							'Only events whose user_openid is the account the selected credential is connected to (a credential that was never connected takes no event)',
+					},
+					{
+						name: 'Every Account of the App',
+						value: ACCOUNTS_ALL,
+						description: 'Events of every TikTok account connected to the app; openId in the output says whose',
 					},
 				],
 			},

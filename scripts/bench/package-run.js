@@ -123,6 +123,7 @@ async function main() {
 		apiBaseUrl: `${spec.baseUrl}/v2`,
 		customAuthUrl: `${spec.baseUrl}/v2/auth/authorize/`,
 		customTokenUrl: `${spec.baseUrl}/v2/oauth/token/`,
+		allowPrivateNetworks: true,
 		oauthTokenData: spec.token,
 	};
 	const node = {

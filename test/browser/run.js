@@ -8,11 +8,14 @@
  *   checks sign in; create a TikTok credential (environment Custom -> the sandbox) and connect it
  *          through the OAuth popup; run an example with it from the editor and read the output;
  *          Privacy Level names the account; exactly one posting declaration in every combination of
- *          the branded-content toggles; a wrong Client Secret is not reported as a working connection
+ *          the branded-content toggles; a wrong Client Secret is not reported as a working connection;
+ *          the TikTok Post Photos panel (photo list, cover limits) and the TikTok Trigger panel
+ *          (Production URL, its notice): panels.js
  *
  * Plain Node.js like the e2e suite (PASS/FAIL lines, "N passed, N failed"). Screenshots go to
  * .cache/screenshots/ (git-ignored); `node scripts/readme-screenshots.js` copies the README's from there.
- * Env: BROWSER_KEEP=1 keeps the work folder (.cache/browser/run-*; kept anyway after a failure).
+ * Env: BROWSER_KEEP=1 keeps the work folder (.cache/browser/run-*; kept anyway after a failure);
+ * BROWSER_ONLY=br7,br8 runs only those checks (with br1) while developing them.
  */
 'use strict';
 
@@ -25,6 +28,7 @@ const { startDevEnvironment, devEnvironmentHandle } = require('../../scripts/dev
 const { REPO_ROOT, secs, pidAlive } = require('../e2e/lib/util');
 const { line, assert, check, skipAsFailed, part, summary } = require('../e2e/lib/harness');
 const { CLIENT_KEY, CLIENT_SECRET } = require('../e2e/lib/sandbox');
+const { checkPhotosPanel, checkTriggerPanel } = require('./panels');
 
 const SCREENSHOTS = path.join(REPO_ROOT, '.cache', 'screenshots');
 const SCHEDULE_WF = 'tkExampleSched01';
@@ -38,11 +42,20 @@ const CHECKS = [
 	'br4 TikTok Publish Video: the Privacy Level list names the account',
 	'br5 exactly one posting declaration in each combination of the branded-content toggles',
 	'br6 a wrong Client Secret is not reported as a working connection',
+	'br7 TikTok Post Photos panel: the photo list (one URL per line) and Cover Photo Index limited to 0-34',
+	'br8 TikTok Trigger panel: the Production URL is the URL TikTok calls, with its notice under it',
 ];
+
+/** BROWSER_ONLY=br7,br8: only those checks (and br1, the sign-in they need); the others are skipped. */
+const ONLY = process.env.BROWSER_ONLY ? new Set(['br1', ...process.env.BROWSER_ONLY.split(',').map((x) => x.trim())]) : undefined;
 
 /** check() with a screenshot of the page when the check fails (.cache/screenshots/failed-<id>.png). */
 async function checkWithShot(page, name, fn) {
 	const id = name.split(' ')[0];
+	if (ONLY && !ONLY.has(id)) {
+		line(`SKIP  ${name} (BROWSER_ONLY)`);
+		return false;
+	}
 	return check(name, async () => {
 		try {
 			return await fn();
@@ -77,22 +90,9 @@ async function shot(page, name) {
 }
 
 /** New TikTok credential pointed at the sandbox, connected through the popup. */
-async function createAndConnect(page, context, dev, { name, clientSecret }) {
-	const modal = await ui.openNewCredential(page, dev.server.url, 'TikTok OAuth2 API');
-	const title = modal.locator('[data-test-id="credential-name"]');
-	await title.click();
-	await title.locator('input').fill(name);
-	await page.keyboard.press('Enter');
-	await ui.chooseOption(page, modal.locator('[data-test-id="parameter-input-environment"]'), 'Custom');
-	await ui.fillParameter(modal, 'apiBaseUrl', dev.sandbox.apiBaseUrl);
-	await ui.fillParameter(modal, 'customAuthUrl', dev.sandbox.authorizeUrl);
-	await ui.fillParameter(modal, 'customTokenUrl', dev.sandbox.tokenUrl);
-	await ui.fillParameter(modal, 'clientId', CLIENT_KEY);
-	await ui.fillParameter(modal, 'clientSecret', clientSecret);
-	const popup = await ui.connectOAuth(context, modal);
-	// the banner follows the popup's message; give the modal a moment to re-render
-	for (let i = 0; i < 30 && !(await modal.locator('[data-test-id="oauth-connect-success-banner"]').isVisible()); i++) await page.waitForTimeout(500);
-	return { modal, popup, status: await ui.credentialStatus(modal) };
+function createAndConnect(page, context, dev, { name, clientSecret }) {
+	const { apiBaseUrl, authorizeUrl, tokenUrl } = dev.sandbox;
+	return ui.createTikTokCredential(page, context, dev.server.url, { name, apiBaseUrl, authorizeUrl, tokenUrl, clientKey: CLIENT_KEY, clientSecret });
 }
 
 async function run(dev, page, context, out) {
@@ -224,6 +224,9 @@ async function run(dev, page, context, out) {
 		assert(inModal && inNode, `silent: ${seen}`);
 		return seen;
 	});
+
+	await checkWithShot(page, CHECKS[6], () => checkPhotosPanel(page, dev, shot));
+	await checkWithShot(page, CHECKS[7], () => checkTriggerPanel(page, dev, shot));
 }
 
 async function main() {

@@ -170,8 +170,8 @@ describe('bad input (property-based)', () => {
 		);
 	});
 
-	it('private, loopback and metadata addresses (any spelling) are refused before any request when the environment is not Custom', async () => {
-		const tiktokCredentials = () => sandboxCredentials(sb, { environment: 'tiktok' });
+	it('private, loopback and metadata addresses (any spelling) are refused before any request when private addresses are not allowed', async () => {
+		const tiktokCredentials = () => sandboxCredentials(sb, { environment: 'tiktok', allowPrivateNetworks: false });
 		await fc.assert(
 			fc.asyncProperty(privateUrl, uploadMethod, nodeKind, async (bad, method, node) =>
 				expectRejected(`URL: ${bad.kind}`, node, {
@@ -184,8 +184,8 @@ describe('bad input (property-based)', () => {
 		);
 	});
 
-	it('http, relative, user:pass@ and non-web URLs are refused before any request when the environment is not Custom', async () => {
-		const tiktokCredentials = () => sandboxCredentials(sb, { environment: 'tiktok' });
+	it('http, relative, user:pass@ and non-web URLs are refused before any request when private addresses are not allowed', async () => {
+		const tiktokCredentials = () => sandboxCredentials(sb, { environment: 'tiktok', allowPrivateNetworks: false });
 		await fc.assert(
 			fc.asyncProperty(badUrl, uploadMethod, nodeKind, async (bad, method, node) =>
 				expectRejected(`URL: ${bad.kind}`, node, {
@@ -198,7 +198,7 @@ describe('bad input (property-based)', () => {
 		);
 	});
 
-	it('a public URL redirecting to an internal address is refused at the redirect (not Custom)', async () => {
+	it('a public URL redirecting to an internal address is refused at the redirect (private addresses not allowed)', async () => {
 		const targets = [
 			'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
 			'https://169.254.169.254/latest/meta-data/',
@@ -216,7 +216,7 @@ describe('bad input (property-based)', () => {
 				'URL: redirect to internal',
 				'upload',
 				{
-					credentials: sandboxCredentials(sb, { environment: 'tiktok' }),
+					credentials: sandboxCredentials(sb, { environment: 'tiktok', allowPrivateNetworks: false }),
 					parameters: { source: 'url', videoUrl: 'https://videos.example.com/clip.mp4', uploadMethod: 'download' },
 					tripwire: 'auth',
 					hooks: {
@@ -236,7 +236,7 @@ describe('bad input (property-based)', () => {
 		}
 	});
 
-	it('redirect loops, redirects to other schemes or to user:pass@, and unusable downloads are refused before init (Custom)', async () => {
+	it('redirect loops, redirects to other schemes or to user:pass@, and unusable downloads are refused before init (private addresses allowed)', async () => {
 		const cases: Array<[string, RegExp]> = [
 			['/loop.mp4', /redirected more than/],
 			['/to-ftp.mp4', /ftp/],
@@ -263,7 +263,7 @@ describe('bad input (property-based)', () => {
 		expect(local.hits.filter((h) => h === '/to-video.mp4')).toHaveLength(0);
 		// A redirect to a real video is followed (each hop checked) and posted once, bytes intact.
 		const before = new Set(sb.publishes.keys());
-		const run = await runNode('redirect to a video (Custom)', 'upload', {
+		const run = await runNode('redirect to a video (private addresses allowed)', 'upload', {
 			sandbox: sb,
 			parameters: { source: 'url', videoUrl: `${local.baseUrl}/to-video.mp4`, uploadMethod: 'download' },
 		});
@@ -271,7 +271,7 @@ describe('bad input (property-based)', () => {
 		const created = [...sb.publishes.values()].filter((r) => !before.has(r.publishId));
 		expect(created).toHaveLength(1);
 		expect(created[0].sha256).toBe(sha256(makeMp4(MEDIA_BYTES, { durationSec: 4 })));
-		collector.notes.push('redirect (Custom): a 302 to a real video is followed, every hop checked, posted once with intact bytes');
+		collector.notes.push('redirect (private addresses allowed): a 302 to a real video is followed, every hop checked, posted once with intact bytes');
 	});
 });
 

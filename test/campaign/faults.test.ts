@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Issue 5 — reliability and security campaign, part 1: faults.
  * The promise: whatever happens, a video is published once or not at all, the user is told which,
@@ -24,12 +23,13 @@ import {
 	completedPublishes,
 	count429,
 	runNode,
+	sandboxSettled,
 	sleepMs,
 	type CampaignRun,
 	type HttpHooks,
 	type NodeKind,
 } from './lib/run';
-import { closeSandbox, errorText, isPut, newSandbox, PROCESSING_MS, statusOf, useCampaignSetup } from './lib/setup';
+import { closeSandbox, errorText, isPut, newSandbox, statusOf, useCampaignSetup } from './lib/setup';
 
 useCampaignSetup();
 recordSuiteFigures('faults');
@@ -77,7 +77,7 @@ async function faultScenario(spec: FaultSpec): Promise<FaultRow> {
 			});
 	const ms = Date.now() - started;
 	// let anything still in flight finish, so a "failed" run cannot turn into a post afterwards
-	await sleepMs(PROCESSING_MS + 150);
+	await sandboxSettled(sb);
 
 	const problems: string[] = [];
 	const complete = completedPublishes(sb);
@@ -227,11 +227,12 @@ describe('faults', () => {
 			name: 'upload URL expired after chunk 1',
 			size: 11_000_000,
 			chunkSizeMb: 5,
-			sandbox: { uploadUrlTtlMs: 500 },
-			hooks: () => ({
-				before: async (o) => {
+			// the URL's hour ends between chunk 1 (accepted) and chunk 2: on the test's word, not a 500 ms TTL
+			// that a slow first chunk could outlast
+			hooks: (sb) => ({
+				before: (o) => {
 					const range = String((o.headers as Record<string, string>)['Content-Range'] ?? '');
-					if (isPut(o) && !range.startsWith('bytes 0-')) await sleepMs(700);
+					if (isPut(o) && !range.startsWith('bytes 0-')) sb.expireUploadUrls();
 				},
 			}),
 			expect: 'failed',
@@ -412,12 +413,20 @@ describe('faults', () => {
 	it('execution cancelled while waiting for the status -> error says the video was handed over', async () => {
 		await faultScenario({
 			name: 'cancelled while waiting for status',
-			sandbox: { processingMs: 200 },
-			hooks: () => ({
-				after: (o, response, ctx) => {
-					if (isPut(o) && statusOf(response) === 201) setTimeout(() => ctx.harness.abort(), 10);
-				},
-			}),
+			// TikTok's processing waits until the node has seen it still processing; then the cancel, and
+			// TikTok finishes the post (events, not a 10 ms timer against a 200 ms processing time)
+			setup: (sb) => void sb.configure({ faults: { stuckProcessing: true } }),
+			prepare: (sb) => (ctx) => {
+				const send = ctx.helpers.httpRequestWithAuthentication;
+				ctx.helpers.httpRequestWithAuthentication = async function statusThenCancel(this: ThisParameterType<typeof send>, ...args: Parameters<typeof send>) {
+					const response = await send.apply(this, args);
+					if (String(args[1].url).endsWith('/status/fetch/') && !ctx.harness.abortController.signal.aborted) {
+						ctx.harness.abort();
+						sb.configure({ faults: { stuckProcessing: false } });
+					}
+					return response;
+				} as typeof send;
+			},
 			expect: 'handedOver',
 		});
 	});

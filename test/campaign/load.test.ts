@@ -13,7 +13,7 @@ import { setPollIntervalsForTests } from '../../nodes/TikTok/core/post/publishSt
 import { mp4Item } from '../integration/media';
 import { collector } from './lib/collector';
 import { describeSecretScan, recordSuiteFigures } from './lib/report';
-import { acceptedInits, completedPublishes, count429, runNode, sleepMs } from './lib/run';
+import { acceptedInits, completedPublishes, count429, runNode } from './lib/run';
 import { closeSandbox, newSandbox, POLL_INTERVALS, useCampaignSetup } from './lib/setup';
 
 useCampaignSetup();
@@ -39,8 +39,7 @@ describe('load', () => {
 				credentialId: 'cred-load',
 				parameters: (i) => ({ caption: `Load item ${i} 🎬`, privacyLevel: i % 2 ? 'SELF_ONLY' : 'PUBLIC_TO_EVERYONE' }),
 			});
-			const measuredMs = Date.now() - started;
-			await sleepMs(LOAD_PROCESSING_MS + 50);
+			const measuredMs = Date.now() - started; // a figure for the report, never asserted
 
 			expect(run.error).toBeUndefined();
 			const out = run.output ?? [];
@@ -64,6 +63,11 @@ describe('load', () => {
 			// cannot start before 4 windows after init 1; the last item then still needs its own
 			// processing time at TikTok. Everything else (creator_info, uploads, polls) is overhead.
 			const inits = sb.log.filter((e) => e.path.endsWith('/video/init/')).map((e) => Date.parse(e.at));
+			// TikTok's limit, in the sandbox's own log: any 7 inits span at least a window
+			for (let i = 0; i + 6 < inits.length; i++) expect(inits[i + 6] - inits[i]).toBeGreaterThanOrEqual(WINDOW_MS);
+			// every item waited its turn: inits, uploads and polls in item order, each publish_id output by its own item
+			const initOrder = sb.log.filter((e) => e.path.endsWith('/video/init/')).map((e) => e.body?.post_info);
+			expect(initOrder.map((info) => (info as { title?: string })?.title)).toEqual(videos.map((_, i) => `Load item ${i} 🎬`));
 			const groups = Math.ceil(ITEMS / 6) - 1;
 			const minimumMs = groups * WINDOW_MS + LOAD_PROCESSING_MS;
 			const ratio = measuredMs / minimumMs;
@@ -77,8 +81,8 @@ describe('load', () => {
 			);
 			collector.duplicatePosts += done.length - new Set(done.map((r) => r.sha256)).size;
 			// Pacing must never beat TikTok's limits (a correctness bound). How close the total comes to the
-			// minimum is a speed figure: reported (target <= x1.10), not asserted, as timed tests fail on a
-			// loaded machine for reasons that are not the code's.
+			// minimum is a speed figure: printed (target <= x1.10) in the campaign report after the run, never
+			// asserted, as timed tests fail on a loaded machine for reasons that are not the code's.
 			expect(spanMs).toBeGreaterThanOrEqual(groups * WINDOW_MS);
 		} finally {
 			setPacingWindowForTests(undefined);
@@ -86,16 +90,9 @@ describe('load', () => {
 			resetPacing();
 			await closeSandbox(sb);
 		}
-	}, 30_000);
+	}); // jest's 60 s: the limits allow this run in 8 s, it takes about 9 s on an idle 2-core machine
 });
 
+// No separate "figures" test: each figure the report shows is asserted where it is measured (no 429,
+// 30 published once with distinct bytes, above; no leak, in the secret scan).
 describeSecretScan();
-
-describe('load figures', () => {
-	it('30 published once, no 429, no duplicate post, no leak', () => {
-		expect(collector.load?.count429).toBe(0);
-		expect(collector.load?.published).toBe(30);
-		expect(collector.duplicatePosts).toBe(0);
-		expect(collector.leaks).toBe(0);
-	});
-});

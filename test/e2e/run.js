@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * npm run test:e2e — the package in a real n8n 2.41.1 against the TikTok sandbox.
+ * npm run test:e2e — the package in a real n8n 2.41.1 (or N8N_TEST_VERSION) against the TikTok sandbox.
  *
  *   setup  install n8n once (scripts/n8n-install.js), npm run build, npm pack, start the sandbox
  *   parts  every file in test/e2e/parts/ (in name order), each `{ id, title, checks, run(env) }`;
@@ -8,7 +8,9 @@
  *
  * Plain Node.js (runs on the machine's Node 20; n8n runs on Node 24). Ends with "N passed, N failed".
  * Env: E2E_KEEP=1 keeps the work folder (.n8n-e2e/run-*); E2E_ONLY=a,c runs a subset of part ids;
- *      E2E_N8N_LOG_LEVEL=debug for noisy n8n logs.
+ *      E2E_N8N_LOG_LEVEL=debug for noisy n8n logs; N8N_TEST_VERSION=1.123.81 runs on another n8n of
+ *      scripts/n8n-install.js (parts read env.install.version where n8n lines differ; test/compat runs it so).
+ * Exit code 3 (and no part run): that n8n version cannot be installed from this npm registry.
  */
 'use strict';
 
@@ -60,7 +62,7 @@ async function setup(work, cleanups) {
 	};
 	let t = Date.now();
 	env.install = await ensureN8n();
-	line(`n8n install: ${env.install.reused ? 'reused' : 'installed'} in ${secs(Date.now() - t)}`);
+	line(`n8n ${env.install.version} install: ${env.install.reused ? 'reused' : 'installed'} in ${secs(Date.now() - t)} (${env.install.cacheDir})`);
 	await check('setup: npm run build', async () => `built in ${secs(await buildPackage())}`);
 	await check('setup: npm pack', async () => {
 		const packed = await packPackage(path.join(work, 'pack'));
@@ -95,9 +97,20 @@ async function main() {
 	process.on('SIGTERM', onSignal);
 
 	let env = { cleanups };
+	let notInRegistry;
 	await part('setup', async () => {
-		env = await setup(work, cleanups);
+		try {
+			env = await setup(work, cleanups);
+		} catch (e) {
+			notInRegistry = e.notInRegistry && e.message;
+			throw e;
+		}
 	});
+	if (notInRegistry) {
+		await runCleanups();
+		line(`\nNOT INSTALLABLE: ${notInRegistry}`);
+		process.exit(3);
+	}
 	const ready = Boolean(env.install && env.tarball && env.sandbox);
 
 	for (const p of loadParts()) {

@@ -3,7 +3,10 @@
  * Binary items for tests, in the two shapes n8n produces:
  * - memory mode: `binary.data.data` holds the base64 bytes (no `id`);
  * - stream mode (n8n's default `filesystem` mode): `binary.data.id` set, bytes only reachable through
- *   `helpers.getBinaryStream(id, chunkSize)` / `helpers.getBinaryMetadata(id)`.
+ *   `helpers.getBinaryStream(id, chunkSize)` / `helpers.getBinaryMetadata(id)`;
+ * - database mode (n8n's `database` mode, queue mode's default): id `database:…`; as n8n's
+ *   DatabaseManager does, `getBinaryStream` loads the whole file and hands it out as one piece
+ *   (`Readable.from(buffer)`), and `getBinaryDataBuffer` returns that buffer.
  * Stream-mode files are backed by a generator (`makeChunk(offset, length)`), so multi-GB synthetic
  * files never exist in memory; the store tracks the largest Buffer handed out.
  */
@@ -17,7 +20,7 @@ export type MakeChunk = (offset: number, length: number) => Buffer;
 export interface BinaryItemOptions {
 	mimeType?: string;
 	fileName?: string;
-	mode?: 'memory' | 'stream';
+	mode?: 'memory' | 'stream' | 'database';
 	/** binary property name (default 'data') */
 	property?: string;
 	/** json of the item (default {}) */
@@ -33,6 +36,8 @@ interface StoredBinary {
 	makeChunk: MakeChunk;
 	fileName?: string;
 	mimeType: string;
+	/** n8n's database mode: the whole file is loaded for every read */
+	database: boolean;
 }
 
 /** Statistics over every stream/buffer handed out by the harness. */
@@ -108,9 +113,11 @@ export function sha256(buf: Buffer): string {
 }
 
 function register(size: number, makeChunk: MakeChunk, options: BinaryItemOptions): StoredBinary {
-	const id = `filesystem-v2:workflows/test/executions/test/binary_data/test-${nextId++}`;
+	const database = options.mode === 'database';
+	const id = database ? `database:test-${nextId++}` : `filesystem-v2:workflows/test/executions/test/binary_data/test-${nextId++}`;
 	const entry: StoredBinary = {
 		id,
+		database,
 		size,
 		declaredSize: options.declaredSize ?? size,
 		makeChunk,
@@ -145,7 +152,7 @@ export function binaryItemFromBuffer(buf: Buffer, options: BinaryItemOptions = {
 	const copy = Buffer.from(buf);
 	return binaryItemFromGenerator(copy.length, (offset, length) => copy.subarray(offset, offset + length), {
 		...options,
-		mode: 'stream',
+		mode,
 	});
 }
 
@@ -163,7 +170,7 @@ export function binaryItemFromGenerator(
 	return itemFor(
 		{
 			id: entry.id,
-			data: 'filesystem-v2',
+			data: entry.database ? 'database' : 'filesystem-v2',
 			mimeType: entry.mimeType,
 			fileName: entry.fileName,
 			fileExtension: extensionOf(entry.fileName),
@@ -189,6 +196,14 @@ export async function getBinaryStream(id: string, chunkSize?: number): Promise<R
 	if (!entry) throw new Error(`Binary data with id "${id}" not found`);
 	const piece = Math.max(1, chunkSize ?? 64 * 1024);
 	binaryStats.streamsOpened++;
+	if (entry.database) {
+		// n8n's DatabaseManager.getAsStream: the row's whole Buffer, as Readable.from(buffer) (one piece)
+		binaryStats.fullBuffersMaterialised++;
+		const whole = Buffer.from(entry.makeChunk(0, entry.size));
+		noteBuffer(whole.length);
+		binaryStats.bytesStreamed += whole.length;
+		return Readable.from([whole]);
+	}
 	async function* generate(): AsyncGenerator<Buffer> {
 		for (let offset = 0; offset < entry!.size; offset += piece) {
 			const length = Math.min(piece, entry!.size - offset);

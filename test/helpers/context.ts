@@ -64,6 +64,11 @@ export interface TestContextOptions {
 	workflowId?: string;
 	/** the node's id (default 'node-1'): its 'node'-scope deduplication row */
 	nodeId?: string;
+	/**
+	 * false: n8n-core's runPreAuthentication finds no hook on the credential, as n8n 1.x, which never
+	 * runs one for OAuth2 credentials (the rest of the request path stays n8n-core 2.41's)
+	 */
+	credentialHook?: boolean;
 }
 
 export interface LogLine {
@@ -193,7 +198,9 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 		getParentTypes: (type: string) => (type === TEST_CREDENTIAL_TYPE ? ['oAuth2Api'] : []),
 		// like n8n's CredentialsHelper.runPreAuthentication: the credential type's own hook, if it has one
 		runPreAuthentication: async (helpers: unknown, credentials: ICredentialDataDecryptedObject) =>
-			(await new TikTokOAuth2Api().preAuthentication?.call(helpers as never, credentials)) ?? undefined,
+			options.credentialHook === false
+				? undefined
+				: ((await new TikTokOAuth2Api().preAuthentication?.call(helpers as never, credentials)) ?? undefined),
 		getDecrypted: async () => harness.resolvedCredentials(),
 		// n8n's answer for a credential type without restrictToSupportedNodes
 		isCredentialUsableByNode: () => true,

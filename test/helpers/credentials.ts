@@ -17,6 +17,8 @@ export interface TestCredentials {
 	apiBaseUrl?: string;
 	customAuthUrl?: string;
 	customTokenUrl?: string;
+	/** the credential's Allow Private Network Addresses switch */
+	allowPrivateNetworks?: boolean;
 	oauthTokenData?: IDataObject & { access_token?: string; refresh_token?: string };
 	[key: string]: unknown;
 }

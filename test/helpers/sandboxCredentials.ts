@@ -28,6 +28,8 @@ export function sandboxCredentials(
 		apiBaseUrl: sandbox.apiBaseUrl,
 		customAuthUrl: sandbox.authorizeUrl,
 		customTokenUrl: sandbox.tokenUrl,
+		// the sandbox serves the media on 127.0.0.1
+		allowPrivateNetworks: true,
 		oauthTokenData: { ...(token as TestCredentials['oauthTokenData']) },
 		...rest,
 	};

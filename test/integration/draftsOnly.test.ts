@@ -32,6 +32,7 @@ async function draftsCredential(extra: Partial<TestCredentials> = {}): Promise<T
 		apiBaseUrl: sandbox.apiBaseUrl,
 		customAuthUrl: sandbox.authorizeUrl,
 		customTokenUrl: sandbox.tokenUrl,
+		allowPrivateNetworks: true,
 		...extra,
 	};
 	const connect = await connectLikeN8n(credentials);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * Shared set-up for node integration tests: a TikTok sandbox with quick processing, scaled-down
  * polling, and helpers that run a node the way n8n does and collect what a test asserts on.
@@ -51,6 +52,7 @@ export function resetSandbox(sandbox: Sandbox): void {
 		creator: defaults.creator,
 		clients: defaults.clients,
 		tokenClientKeyFrom: defaults.tokenClientKeyFrom,
+		refreshErrorStatus: defaults.refreshErrorStatus,
 		verifiedUrlPrefixes: [],
 		verifyOwnMedia: false,
 	});
@@ -98,4 +100,25 @@ export function onlyPublish(sandbox: Sandbox) {
 	const records = [...sandbox.publishes.values()];
 	expect(records).toHaveLength(1);
 	return records[0];
+}
+
+/** Status calls that arrived in a later millisecond than the (only) publish's final status, so they saw it. */
+export function statusCallsAfterCompletion(sandbox: Sandbox): number {
+	const completedAt = [...sandbox.publishes.values()][0]?.completedAt;
+	if (!completedAt) return 0;
+	return sandbox.log.filter((entry) => entry.path.endsWith('/status/fetch/') && entry.at > completedAt).length;
+}
+
+/**
+ * Waits until a running node did something the sandbox can see (checked every 10 ms, bounded by jest's
+ * test timeout): an event to act on, instead of a guess of how long the node takes. Fails at once when
+ * the run ended first.
+ */
+export async function until(condition: () => boolean, running: Promise<NodeRun>): Promise<void> {
+	let ended: NodeRun | undefined;
+	void running.then((run) => (ended = run));
+	while (!condition()) {
+		if (ended) throw new Error(`the run ended first: ${ended.error?.message ?? 'without an error'}`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
 /**
  * TikTok Trigger against the sandbox's real signed deliveries.
  *
@@ -30,7 +30,6 @@ import { resetSandbox, runNode, startTestSandbox } from './fixture';
 import { mp4Item } from './media';
 
 const TRIGGER_RESPONSE_DATA = new TikTokTrigger().description.webhooks![0].responseData as string;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 interface Handled {
@@ -48,8 +47,12 @@ class N8nStandIn {
 	handled: Handled[] = [];
 	/** answer 503 (n8n unavailable) to the next N requests without running the node */
 	down = 0;
-	/** time between loading the static data and running the node (database latency) */
-	loadDelayMs = 0;
+	/**
+	 * Requests hold after loading the static data until this many have loaded theirs (0: no hold):
+	 * concurrent requests that all read the database before any of them writes, whatever the timing.
+	 */
+	loadTogether = 0;
+	private loaded: Array<() => void> = [];
 	parameters: Record<string, unknown> = { events: ['*'], options: {} };
 	mode: 'webhook' | 'manual' = 'webhook';
 
@@ -76,7 +79,7 @@ class N8nStandIn {
 			return;
 		}
 		const staticData = clone(this.staticData);
-		if (this.loadDelayMs) await sleep(this.loadDelayMs);
+		if (this.loadTogether > 0) await this.allLoaded();
 		const ctx = createWebhookContext({
 			request: { headers: req.headers as Record<string, string>, rawBody },
 			parameters: this.parameters,
@@ -89,6 +92,15 @@ class N8nStandIn {
 		const answer = n8nAnswer(result, ctx.harness, TRIGGER_RESPONSE_DATA);
 		this.handled.push({ ...answer, logs: ctx.harness.logs });
 		res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body));
+	}
+
+	private async allLoaded(): Promise<void> {
+		await new Promise<void>((resolve) => {
+			this.loaded.push(resolve);
+			if (this.loaded.length < this.loadTogether) return;
+			for (const release of this.loaded) release();
+			this.loaded = [];
+		});
 	}
 
 	close(): Promise<void> {
@@ -119,7 +131,9 @@ afterEach(async () => {
 async function publishVideo(privacyLevel = 'PUBLIC_TO_EVERYONE') {
 	const run = await runNode('publish', sandbox, { items: [mp4Item(1_000_000).item], parameters: { privacyLevel } });
 	expect(run.error).toBeUndefined();
-	await sleep(20);
+	// The node returns after it saw the final status (and, for a public post, the post id). The sandbox
+	// announced both before answering that status call, and counts an announced event as pending at
+	// once, so idle() already covers every delivery and its retries: no time to wait out first.
 	await sandbox.webhooks.idle();
 	return run.output![0].json as IDataObject & { publishId: string; postIds: string[]; postUrl: string };
 }
@@ -152,7 +166,8 @@ describe('TikTok Trigger with the sandbox\'s signed deliveries', () => {
 			clientKey: 'sandbox-client-key',
 		});
 		expect(BigInt(pub.postId as string) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
-		expect(Date.now() - Date.parse(pub.eventTime as string)).toBeLessThan(60_000);
+		const event = sandbox.webhooks.events.find((e) => e.event === 'post.publish.publicly_available')!;
+		expect(pub.eventTime).toBe(new Date(event.createTime * 1000).toISOString()); // TikTok's create_time
 		const complete = n8n.runs.find((r) => r.event === 'post.publish.complete')!;
 		expect(complete).toMatchObject({ eventType: 'Post published', publishId: posted.publishId, postId: null, publishType: 'direct' });
 		expectNothingLeaked();
@@ -178,9 +193,18 @@ describe('TikTok Trigger with the sandbox\'s signed deliveries', () => {
 		n8n.parameters = { events: ['*'], options: { timestampToleranceSec: 1 } };
 		await publishVideo('SELF_ONLY');
 		const genuine = sandbox.webhooks.deliveries.find((d) => d.kind === 'genuine')!;
-		expect((await sandbox.webhooks.replay(genuine.id)).status).toBe(200); // within 1 s: caught as a duplicate
-		await sleep(2100);
-		expect((await sandbox.webhooks.replay(genuine.id)).status).toBe(401);
+		// The replays reach the node at chosen times on its clock (Date.now, which the trigger reads), not
+		// whenever a loaded machine gets to them: 1 s after the signed t is still inside the tolerance,
+		// 2 s after is not.
+		const clock = jest.spyOn(Date, 'now');
+		try {
+			clock.mockReturnValue((genuine.t + 1) * 1000);
+			expect((await sandbox.webhooks.replay(genuine.id)).status).toBe(200); // within 1 s: caught as a duplicate
+			clock.mockReturnValue((genuine.t + 2) * 1000);
+			expect((await sandbox.webhooks.replay(genuine.id)).status).toBe(401);
+		} finally {
+			clock.mockRestore();
+		}
 		expect(n8n.runs).toHaveLength(1);
 		expect(n8n.handled[1].body).toEqual({ received: true, duplicate: true });
 		expect(reasonsLogged()).toEqual(['timestamp_out_of_tolerance']);
@@ -203,7 +227,7 @@ describe('TikTok Trigger with the sandbox\'s signed deliveries', () => {
 		n8n.handled.length = 0;
 		resetLocalDeduplication();
 		n8n.staticData = {};
-		n8n.loadDelayMs = 50;
+		n8n.loadTogether = 2; // both read the static data before either saves it
 		const answers = await Promise.all([sandbox.webhooks.replay(lost.id), sandbox.webhooks.replay(lost.id)]);
 		expect(answers.map((a) => a.status)).toEqual([200, 200]);
 		expect(n8n.runs).toHaveLength(1);
@@ -273,25 +297,97 @@ describe('webhook() on hand-made requests', () => {
 		expect(answer.logs[0].message).toContain('[missing_body]');
 	});
 
+	const toleranceOption = (new TikTokTrigger().description.properties.find((p) => p.name === 'options')!.options as Array<{ name: string; default?: unknown }>).find(
+		(o) => o.name === 'timestampToleranceSec',
+	)!;
+
+	it.each([
+		['without the Timestamp Tolerance option', {}],
+		['with the option added and left at its default', { timestampToleranceSec: toleranceOption.default }],
+	])('%s a signed time up to 5 minutes old is accepted, older is refused', async (_name, options) => {
+		const body = '{"event":"post.publish.complete","create_time":1733000000,"content":"{}"}';
+		const parameters = { events: ['*'], options };
+		const receivedAt = now();
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(receivedAt * 1000);
+		try {
+			expect((await call(body, signed(body, SECRET, receivedAt - 300), parameters)).status).toBe(200);
+			const stale = await call(body, signed(body, SECRET, receivedAt - 301), parameters);
+			expect(stale.status).toBe(401);
+			expect(stale.logs[0].message).toContain('[timestamp_out_of_tolerance]');
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('no or malformed header: 401', async () => {
 		expect((await call('{}', { 'content-type': 'application/json' })).status).toBe(401);
 		expect((await call('{}', { 'content-type': 'application/json', 'tiktok-signature': 'sha256=abc' })).logs[0].message).toContain('[malformed_header]');
 	});
 
-	it('a signed body that is not JSON: 200 and a run with the text, for inspection (only with All Events)', async () => {
+	const everyAccount = { events: ['*'], accounts: 'allAccounts', options: {} };
+
+	it('a signed body that is not JSON: 200 and a run with the text, for inspection (only with All Events and Every Account)', async () => {
 		const body = 'not json at all';
-		const all = await call(body, { ...signed(body), 'content-type': 'text/plain' });
+		const all = await call(body, { ...signed(body), 'content-type': 'text/plain' }, everyAccount);
 		expect(all.status).toBe(200);
 		expect(all.run).toEqual([{ event: '', eventType: 'Unreadable event', error: 'The body is not valid JSON', rawBody: body }]);
-		const filtered = await call(body, { ...signed(body), 'content-type': 'text/plain' }, { events: ['post.publish.failed'], options: {} });
+		const filtered = await call(body, { ...signed(body), 'content-type': 'text/plain' }, { ...everyAccount, events: ['post.publish.failed'] });
 		expect(filtered.run).toBeUndefined();
+		// whose event it is cannot be read: the default (this credential's account) ignores it, and says so
+		const ownOnly = await call(body, { ...signed(body), 'content-type': 'text/plain' });
+		expect([ownOnly.status, ownOnly.run]).toEqual([200, undefined]);
+		expect(ownOnly.logs.find((l) => l.level === 'warn')?.message).toMatch(/cannot read.*ignored/);
 	});
 
 	it('authorization.removed and unknown future events come through with their fields', async () => {
 		const removed = '{"client_key":"sandbox-client-key","event":"authorization.removed","create_time":1733000000,"user_openid":"o-1","content":"{\\"reason\\":5}"}';
-		expect((await call(removed, signed(removed))).run![0]).toMatchObject({ eventType: 'Authorization removed', authorizationRemovedText: 'The developer revoked the authorization', openId: 'o-1' });
+		expect((await call(removed, signed(removed), everyAccount)).run![0]).toMatchObject({ eventType: 'Authorization removed', authorizationRemovedText: 'The developer revoked the authorization', openId: 'o-1' });
 		const future = '{"event":"video.comment.new","create_time":1733000001,"content":"{\\"comment_id\\":7308523530180699593}","extra":1}';
-		expect((await call(future, signed(future))).run![0]).toMatchObject({ event: 'video.comment.new', eventType: 'video.comment.new', content: { comment_id: '7308523530180699593' }, extra: 1 });
+		expect((await call(future, signed(future), everyAccount)).run![0]).toMatchObject({ event: 'video.comment.new', eventType: 'video.comment.new', content: { comment_id: '7308523530180699593' }, extra: 1 });
+	});
+
+	describe('Accounts (default: this credential\'s account)', () => {
+		const eventFor = (openId: string) =>
+			JSON.stringify({ client_key: 'sandbox-client-key', event: 'post.publish.complete', create_time: 1733000000, user_openid: openId, content: '{"publish_id":"v_pub_file~v2-1.a"}' });
+		const ownOpenId = () => sandbox.options.account.openId as string;
+
+		it('the event of the connected account starts a run', async () => {
+			const body = eventFor(ownOpenId());
+			const answer = await call(body, signed(body));
+			expect([answer.status, answer.run?.length, answer.run?.[0].openId]).toEqual([200, 1, ownOpenId()]);
+		});
+
+		it("another account's event is acknowledged (200, so TikTok does not retry) and starts nothing; the log names no id", async () => {
+			const body = eventFor('open-id-other-account-0002');
+			const answer = await call(body, signed(body));
+			expect([answer.status, answer.run]).toEqual([200, undefined]);
+			expect(answer.logs.map((l) => l.message).join('\n')).toMatch(/another account of the app, no run/);
+			expect(answer.logs.map((l) => l.message).join('\n')).not.toMatch(/open-id-other-account|open-id-sandbox/);
+		});
+
+		it('Every Account of the App lets it through, with whose it is', async () => {
+			const body = eventFor('open-id-other-account-0002');
+			const answer = await call(body, signed(body), everyAccount);
+			expect(answer.run?.[0]).toMatchObject({ openId: 'open-id-other-account-0002' });
+		});
+
+		it('a credential never connected (no open_id) cannot tell: ignored, with a warning that says what to do', async () => {
+			const body = eventFor(ownOpenId());
+			const credentials = sandboxCredentials(sandbox);
+			delete credentials.oauthTokenData;
+			const ctx = createWebhookContext({ request: { headers: signed(body), rawBody: Buffer.from(body) }, parameters: { events: ['*'], options: {} }, credentials });
+			const answer = n8nAnswer(await new TikTokTrigger().webhook.call(ctx), ctx.harness, TRIGGER_RESPONSE_DATA);
+			expect([answer.status, answer.run]).toEqual([200, undefined]);
+			expect(ctx.harness.logs.find((l) => l.level === 'warn')?.message).toMatch(/not connected to a TikTok account.*Every Account of the App/);
+		});
+
+		it('is checked before the duplicate memory: an ignored event leaves no fingerprint', async () => {
+			const body = eventFor('open-id-other-account-0003');
+			const staticData: IDataObject = {};
+			const ctx = createWebhookContext({ request: { headers: signed(body), rawBody: Buffer.from(body) }, parameters: { events: ['*'], options: {} }, credentials: sandboxCredentials(sandbox), staticData });
+			await new TikTokTrigger().webhook.call(ctx);
+			expect(JSON.stringify(staticData)).toBe('{}');
+		});
 	});
 
 	it('the node description: one POST webhook answered on receipt, the TikTok credential, every documented event', () => {

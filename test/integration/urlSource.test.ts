@@ -1,6 +1,8 @@
 /** Videos from a URL: TikTok pulls it, or the node downloads and uploads it (Auto picks). */
 import { createHash } from 'node:crypto';
 
+import { NodeOperationError } from 'n8n-workflow';
+
 import { makeMp4, type Sandbox } from '../sandbox';
 import { sandboxCredentials } from '../helpers';
 import { guardNetwork, type NetworkGuard } from '../helpers/network';
@@ -57,13 +59,20 @@ it('an unreachable URL fails with a clear message before init, nothing published
 	const run = await runNode('publish', sandbox, {
 		parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'http://127.0.0.1:9/missing.mp4' },
 	});
-	expect(run.error?.message).toBeDefined();
-	expect(run.error?.message).not.toMatch(/TypeError|undefined/);
+	// what happened (the URL, the system's reason) and what to do; that nothing reached TikTok; which item
+	expect(run.error).toBeInstanceOf(NodeOperationError);
+	expect(run.error?.message).toBe(
+		'Could not download the video from "http://127.0.0.1:9/missing.mp4" (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9). Check that the URL is reachable',
+	);
+	expect(run.error?.description).toMatch(/^Nothing was sent to TikTok\./);
+	expect(run.error?.context).toMatchObject({ itemIndex: 0 });
+	// before init: only the account check reached TikTok
+	expect(sandbox.log.map((entry) => entry.path)).toEqual(['/v2/post/publish/creator_info/query/']);
 	expect(initCalls(sandbox)).toBe(0);
 	expect(sandbox.publishes.size).toBe(0);
 });
 
-describe('with the real TikTok environment (no sandbox allowance)', () => {
+describe('with the real TikTok environment and private addresses not allowed', () => {
 	// Here TikTok is open.tiktokapis.com, so the sandbox could never see a request: the network guard
 	// records (and blocks) every connection the run attempts instead, wherever it goes.
 	let network: NetworkGuard;
@@ -73,7 +82,7 @@ describe('with the real TikTok environment (no sandbox allowance)', () => {
 	const runInTikTokEnvironment = async (videoUrl: string) =>
 		await runNode('publish', sandbox, {
 			parameters: { source: 'url', uploadMethod: 'auto', videoUrl },
-			credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok' },
+			credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok', allowPrivateNetworks: false },
 		});
 
 	it('the guard sees the requests of a run that is not refused (so an empty list means nothing was sent)', async () => {
@@ -95,5 +104,41 @@ describe('with the real TikTok environment (no sandbox allowance)', () => {
 		expect(run.error?.message).toMatch(reason);
 		expect(network.attempts).toEqual([]);
 		expect(sandbox.log).toHaveLength(0);
+	});
+});
+
+describe('Allow Private Network Addresses is its own switch, independent of the environment', () => {
+	it('Custom environment, switch off: a loopback media URL is refused before any request, like with TikTok', async () => {
+		const videoUrl = `${sandbox.mediaBaseUrl}v.mp4?bytes=2000000`;
+		const run = await runNode('publish', sandbox, {
+			parameters: { source: 'url', uploadMethod: 'download', videoUrl },
+			credentials: { ...sandboxCredentials(sandbox), allowPrivateNetworks: false },
+		});
+		expect(run.error?.message).toMatch(/uses http:\/\/|loopback/);
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	it('Custom environment, switch off: an https URL naming a loopback address is refused for what it is', async () => {
+		const run = await runNode('upload', sandbox, {
+			parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'https://127.0.0.1:9/v.mp4' },
+			credentials: { ...sandboxCredentials(sandbox), allowPrivateNetworks: false },
+		});
+		expect(run.error?.message).toBe('The video URL "https://127.0.0.1:9/v.mp4" points to a loopback (127.0.0.0/8) address, which is blocked for safety. Use a public https:// URL of the file');
+		expect(sandbox.log).toHaveLength(0);
+	});
+
+	describe('TikTok environment, switch on', () => {
+		let network: NetworkGuard;
+		beforeEach(() => (network = guardNetwork()));
+		afterEach(() => network.restore());
+
+		it('the URL is not refused: the run goes on to TikTok (open.tiktokapis.com)', async () => {
+			const run = await runNode('publish', sandbox, {
+				parameters: { source: 'url', uploadMethod: 'download', videoUrl: 'http://127.0.0.1:9/v.mp4' },
+				credentials: { ...sandboxCredentials(sandbox), environment: 'tiktok', allowPrivateNetworks: true },
+			});
+			expect(run.error?.message).not.toMatch(/blocked for safety|uses http:\/\//);
+			expect(network.attempts[0]).toMatchObject({ host: 'open.tiktokapis.com', port: 443 });
+		});
 	});
 });

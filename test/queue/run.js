@@ -12,11 +12,13 @@
  *          sandbox expires every access token while both workers are executing
  *   checks every post published exactly once, sha256 of every video, no item failed (429s absorbed),
  *          the credential survives the refresh race (no invalid_grant, the stored refresh token still
- *          works), worker peak RSS; prints the report line
+ *          works) with a token endpoint that reads client_key from the form body only (n8n's refresh is
+ *          refused, the credential completes it), worker peak RSS; prints the report line
  *
  * Plain Node.js (machine's Node 20; n8n runs on Node 24). Everything started here is stopped at the end,
  * also on failure or Ctrl-C. Env: QUEUE_KEEP=1 keeps the work folder, N8N_CACHE_DIR (n8n install),
- * QUEUE_FILE_POSTS / QUEUE_URL_CALLS (load size), QUEUE_TIMEOUT_MIN (default 25).
+ * QUEUE_FILE_POSTS / QUEUE_URL_CALLS (load size), QUEUE_TIMEOUT_MIN (default 25),
+ * QUEUE_TOKEN_CLIENT_KEY_FROM (default body; body-or-query: n8n's own refresh is accepted).
  */
 'use strict';
 
@@ -52,7 +54,16 @@ const DOWNLOAD_BYTES = 12_000_000;
 // TikTok's documented per-token limits, per minute; a short access token lifetime so it also expires on its own.
 // TikTok answers refreshes after 3 s here, so requests of both workers meet the expired token while one
 // worker refreshes (n8n's lock waits up to 10 s).
-const SANDBOX_CONFIG = { rateLimits: { windowMs: 60000, init: 6, creatorInfo: 20, status: 30 }, accessTokenTtlSec: 90, refreshDelayMs: 3000 };
+// The token endpoint reads client_key from the form body only, as TikTok documents it (QUEUE_TOKEN_CLIENT_KEY_FROM
+// =body-or-query: also from the query string): n8n's own refresh is refused and the credential completes it in
+// the form body, inside n8n's refresh lease, so each expiry costs two token calls (6 s here).
+const TOKEN_CLIENT_KEY_FROM = process.env.QUEUE_TOKEN_CLIENT_KEY_FROM || 'body';
+const SANDBOX_CONFIG = {
+	rateLimits: { windowMs: 60000, init: 6, creatorInfo: 20, status: 30 },
+	accessTokenTtlSec: 90,
+	refreshDelayMs: 3000,
+	tokenClientKeyFrom: TOKEN_CLIENT_KEY_FROM,
+};
 const TIMEOUT_MIN = Number(process.env.QUEUE_TIMEOUT_MIN || 25);
 
 // What to stop at the end, newest first; also run on Ctrl-C, timeout and crash.
@@ -293,7 +304,7 @@ async function main() {
 		'q3 every post published exactly once (no duplicate, none missing)',
 		'q4 every video intact (sha256), binaries through the database binary mode',
 		'q5 no item failed because of a 429 (per-process pacing + backoff)',
-		'q6 access tokens expired under load: the credential survives (one refresh per expiry, no invalid_grant)',
+		`q6 access tokens expired under load, token endpoint reading client_key from ${TOKEN_CLIENT_KEY_FROM === 'body' ? 'the form body only' : 'the body or the query string'}: the credential survives (one refresh per expiry inside n8n's lock, no invalid_grant)`,
 		'q7 worker peak RSS',
 	];
 	const figures = {};
@@ -406,21 +417,33 @@ async function main() {
 			const refreshLog = log.filter(isRefresh);
 			const refreshes = tokenRequests(refreshLog);
 			const invalid = refreshes.filter((r) => r.errorCode === 'invalid_grant');
-			const failedRefresh = refreshes.filter((r) => r.errorCode);
-			figures.refreshes = refreshes.length;
+			// n8n's own refresh carries client_key in the query string only; the credential's, in the form body only.
+			const byN8n = refreshes.filter((r) => r.inQuery && !r.inBody);
+			const byCredential = refreshes.filter((r) => r.inBody && !r.inQuery);
+			const expectedRefusal = (r) => TOKEN_CLIENT_KEY_FROM === 'body' && r.inQuery && !r.inBody && r.errorCode === 'invalid_request';
+			const failedRefresh = refreshes.filter((r) => r.errorCode && !expectedRefusal(r));
+			// the refresh requests that issued tokens (one per expiry)
+			const issuingLog = refreshLog.filter((e) => !e.errorCode);
+			figures.refreshes = issuingLog.length;
+			figures.refreshRoute = `n8n's ${byN8n.length} (${byN8n.filter((r) => r.errorCode).length} refused), completed in the form body ${byCredential.filter((r) => !r.errorCode).length}`;
 			figures.invalidGrant = invalid.length;
 			const leaseTimeouts = [...workers, ctx.main].map((p) => (p.output.match(/refreshing without cross-process coordination/g) || []).length);
 			const unauthorized = log.filter((e) => e.status === 401).length;
 			assert(expiry.at !== null, 'the access tokens were never expired during the load');
 			assert(expiry.running.every((n) => n > 0), `at expiry the workers were running ${expiry.running.join(', ')} executions (both must be busy)`);
-			assert(refreshes.length >= 1, 'no refresh reached TikTok after the tokens expired');
+			assert(issuingLog.length >= 1, `no refresh issued a token after the tokens expired: ${describeTokenRequests(refreshes)}`);
 			assert(invalid.length === 0 && failedRefresh.length === 0, `refresh requests: ${describeTokenRequests(refreshes)}`);
+			if (TOKEN_CLIENT_KEY_FROM === 'body') {
+				// each refusal of n8n's refresh is completed right after by the credential, in the form body
+				const pairs = refreshes.every((r, i) => !(r.inQuery && !r.inBody) || (refreshes[i + 1] && refreshes[i + 1].inBody && !refreshes[i + 1].errorCode));
+				assert(byCredential.length === byN8n.length && pairs, `refresh requests: ${describeTokenRequests(refreshes)}`);
+			}
 			// One refresh per expiry: each refresh replaced a token that had expired (its lifetime ran out, or
 			// the sandbox expired it), so no token generation was refreshed twice.
 			const ttlMs = SANDBOX_CONFIG.accessTokenTtlSec * 1000;
 			let issuedAt = ctx.mintedAt;
 			const unjustified = [];
-			for (const e of refreshLog) {
+			for (const e of issuingLog) {
 				const at = Date.parse(e.at);
 				const expired = at >= issuedAt + ttlMs - 1000 || (expiry.atEpoch > issuedAt && expiry.atEpoch <= at);
 				if (!expired) unjustified.push(`${e.at} (token issued ${new Date(issuedAt).toISOString()})`);
@@ -429,9 +452,9 @@ async function main() {
 			assert(!unjustified.length, `refreshed a token that had not expired (a second refresh for one expiry): ${unjustified.join(', ')}`);
 			// Per refresh that reached TikTok: which processes went through n8n's Redis lock for it. Two
 			// workers there and a single refresh = the second one waited and used the token the first saved.
-			const episodes = refreshLog.map((e) => {
+			const episodes = issuingLog.map((e) => {
 				const at = Date.parse(e.at);
-				const around = lockEvents.filter((l) => l.at >= at - 5000 && l.at <= at + SANDBOX_CONFIG.refreshDelayMs + 15000);
+				const around = lockEvents.filter((l) => l.at >= at - 5000 - SANDBOX_CONFIG.refreshDelayMs && l.at <= at + SANDBOX_CONFIG.refreshDelayMs + 15000);
 				const took = [...new Set(around.filter((l) => l.kind === 'release').map((l) => l.owner))];
 				const tried = {};
 				for (const l of around.filter((x) => x.kind === 'acquire-attempt')) tried[l.owner] = (tried[l.owner] || 0) + 1;
@@ -449,7 +472,7 @@ async function main() {
 			assert(stored.refresh_token && !stored.error, `stored token data: ${Object.keys(stored).join(', ')}${stored.error ? ` error=${stored.error}` : ''}`);
 			const probe = await sandbox.token({ client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: stored.refresh_token });
 			assert(probe.data?.access_token, `the stored refresh token is dead: ${probe.text.slice(0, 200)}`);
-			return `expired at ${secs(expiry.at)} with ${expiry.running.join(' + ')} executions running; ${unauthorized} calls answered 401; refreshes ${refreshes.length} (one per expiry), all ok, invalid_grant 0; ${figures.lockShared} of them with both workers through n8n's Redis lock; lock timeouts 0; the stored refresh token still works`;
+			return `expired at ${secs(expiry.at)} with ${expiry.running.join(' + ')} executions running; ${unauthorized} calls answered 401; refreshes ${issuingLog.length} (one per expiry; requests: ${figures.refreshRoute}), invalid_grant 0; ${figures.lockShared} of them with both workers through n8n's Redis lock; lock timeouts 0; the stored refresh token still works`;
 		});
 
 		await check(names[6], async () => {
@@ -480,7 +503,7 @@ async function main() {
 		const n = figures.posts;
 		line('');
 		line(
-			`queue mode: ${WORKERS} workers, ${n} posts, published once ${figures.publishedOnce ?? '?'}/${n}, duplicates ${figures.duplicates ?? '?'}, 429 failures ${figures.failures429 ?? '?'}, refreshes ${figures.refreshes ?? '?'}, invalid_grant ${figures.invalidGrant ?? '?'}, worker peak RSS ${figures.workerPeakMB !== undefined ? Math.round(figures.workerPeakMB) : '?'} MB`,
+			`queue mode: ${WORKERS} workers, ${n} posts, published once ${figures.publishedOnce ?? '?'}/${n}, duplicates ${figures.duplicates ?? '?'}, 429 failures ${figures.failures429 ?? '?'}, refreshes ${figures.refreshes ?? '?'} (token endpoint: client_key from ${TOKEN_CLIENT_KEY_FROM === 'body' ? 'the form body only' : 'body or query'}), invalid_grant ${figures.invalidGrant ?? '?'}, worker peak RSS ${figures.workerPeakMB !== undefined ? Math.round(figures.workerPeakMB) : '?'} MB`,
 		);
 		line(`(load ${secs(figures.loadMs)}; TikTok answered 429 ${figures.answered429 ?? '?'} times, all absorbed; executions per worker ${figures.perWorker?.join(' + ') ?? '?'}; machine shared with other work)`);
 		line(`same ${n} posts sent again: ${figures.againSkipped ?? '?'}/${n} skipped, posts in all ${figures.postsAfterAgain ?? '?'} (keys put back after a lost write: ${figures.keysPutBack ?? '?'}); worker killed mid-upload then retried: ${figures.killMidUpload ?? '?'}; killed while TikTok processed then retried: ${figures.killAfterHandOver ?? '?'}`);

@@ -189,6 +189,32 @@ describe('sandbox OAuth (Login Kit v2)', () => {
 			}
 		});
 
+		it("refreshErrorStatus '4xx': refused refresh grants are answered with RFC 6749's status (400, invalid_client 401), the same body; other answers unchanged", async () => {
+			const tokens = sandbox.mintToken();
+			sandbox.configure({ refreshErrorStatus: '4xx', tokenClientKeyFrom: 'body' });
+			try {
+				const queryOnly = await tokenRequest(
+					sandbox,
+					{ client_id: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+					`?client_key=${CLIENT_KEY}`,
+				);
+				expect(queryOnly).toEqual({ status: 400, json: { error: 'invalid_request', error_description: 'client_key is required in the request body.', log_id: expect.any(String) } });
+				const wrongSecret = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: 'wrong', grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+				expect(wrongSecret.status).toBe(401);
+				expect(wrongSecret.json.error).toBe('invalid_client');
+				const unknown = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: 'rft.unknown' });
+				expect(unknown).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+				const accepted = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+				expect(accepted.status).toBe(200);
+				expect(accepted.json.access_token).toMatch(/^act\./);
+				// a code exchange keeps TikTok's HTTP 200 for errors
+				const exchange = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://x/' });
+				expect(exchange).toMatchObject({ status: 200, json: { error: 'invalid_grant' } });
+			} finally {
+				sandbox.configure({ refreshErrorStatus: 200, tokenClientKeyFrom: 'body-or-query' });
+			}
+		});
+
 		it('unknown grant types are refused', async () => {
 			const { json } = await tokenRequest(sandbox, { client_key: CLIENT_KEY, client_secret: CLIENT_SECRET, grant_type: 'password' });
 			expect(json.error).toBe('unsupported_grant_type');

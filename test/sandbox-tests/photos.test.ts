@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { inspectImage, makeImage, startSandbox, type ImageSpec, type Sandbox } from '../sandbox';
-import { api, fetchStatus, sha256, sleep, waitForFinal } from './helpers';
+import { api, fetchStatus, sha256, waitForFinal } from './helpers';
 
 const CONTENT_INIT = '/post/publish/content/init/';
 
@@ -126,13 +126,20 @@ describe('sandbox /media/ images over HTTP (Range)', () => {
 	});
 
 	it('stallMs holds back the last byte of a whole-file GET; ranged GETs are not delayed', async () => {
-		const started = Date.now();
-		const ranged = await get('p.jpg?bytes=80000&stallMs=400', { Range: 'bytes=0-65535' });
-		await ranged.arrayBuffer();
-		expect(Date.now() - started).toBeLessThan(300);
-		const whole = await get('p.jpg?bytes=80000&stallMs=400');
-		expect((await whole.arrayBuffer()).byteLength).toBe(80_000);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+		// A 10-minute stall: a ranged GET that completes was not held (jest's test timeout would end it
+		// first), and the whole-file GET is seen stopped one byte short with its response still open.
+		const ranged = await get('p.jpg?bytes=80000&stallMs=600000', { Range: 'bytes=0-65535' });
+		expect((await ranged.arrayBuffer()).byteLength).toBe(65_536);
+		const whole = await get('p.jpg?bytes=80000&stallMs=600000');
+		const reader = whole.body!.getReader();
+		let received = 0;
+		while (received < 79_999) received += (await reader.read()).value!.length;
+		expect(received).toBe(79_999);
+		expect(sandbox.log.at(-1)).toMatchObject({ method: 'GET', path: '/media/p.jpg', status: null });
+		await reader.cancel();
+		// once the stall is over the last byte comes
+		const short = await get('p.jpg?bytes=80000&stallMs=50');
+		expect((await short.arrayBuffer()).byteLength).toBe(80_000);
 	});
 
 	it('HEAD and invalid specs', async () => {
@@ -249,9 +256,9 @@ describe('sandbox photo posts (content/init + pull)', () => {
 	});
 
 	it('cancel while a photo is still being pulled: FAILED publish_cancelled, then publish_not_cancellable', async () => {
-		const res = await init(direct([`${media}a.jpg`, `${media}slow.jpg?bytes=90000&stallMs=5000`]));
+		// the second photo's last byte is held for 10 minutes: the pull cannot end before the cancel
+		const res = await init(direct([`${media}a.jpg`, `${media}slow.jpg?bytes=90000&stallMs=600000`]));
 		const publishId = res.json.data.publish_id;
-		await sleep(100);
 		expect((await fetchStatus(sandbox, token, publishId)).json.data.status).toBe('PROCESSING_DOWNLOAD');
 		expect((await api(sandbox, token, 'POST', '/post/publish/cancel/', { publish_id: publishId })).code).toBe('ok');
 		expect((await fetchStatus(sandbox, token, publishId)).json.data).toMatchObject({ status: 'FAILED', fail_reason: 'publish_cancelled' });

@@ -122,7 +122,8 @@ describe('sandbox PULL_FROM_URL', () => {
 	it('cancel during the download -> FAILED publish_cancelled; afterwards not cancellable', async () => {
 		const res = await init(`${originUrl}slow.mp4`);
 		const publishId = res.json.data.publish_id;
-		await sleep(50);
+		// the origin sends 1000 bytes and then nothing: wait for those to arrive (an event), not 50 ms
+		while (sandbox.publishes.get(publishId)!.bytesReceived < 1000) await sleep(10);
 		expect((await fetchStatus(sandbox, token, publishId)).json.data).toMatchObject({ status: 'PROCESSING_DOWNLOAD', downloaded_bytes: 1000 });
 		expect((await api(sandbox, token, 'POST', '/post/publish/cancel/', { publish_id: publishId })).code).toBe('ok');
 		expect((await fetchStatus(sandbox, token, publishId)).json.data).toMatchObject({ status: 'FAILED', fail_reason: 'publish_cancelled' });

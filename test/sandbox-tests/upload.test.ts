@@ -115,6 +115,15 @@ describe('sandbox chunked upload (FILE_UPLOAD)', () => {
 			}
 		});
 
+		it('expireUploadUrls(): every upload URL issued so far answers 403 upload_url_expired', async () => {
+			const { upload_url } = await initOk(1000, 1000, 1);
+			sandbox.expireUploadUrls();
+			expect((await putChunk(upload_url, video, 0, 999)).status).toBe(403);
+			expect(sandbox.log.at(-1)).toMatchObject({ method: 'PUT', status: 403, errorCode: 'upload_url_expired' });
+			const fresh = await initOk(1000, 1000, 1);
+			expect((await putChunk(fresh.upload_url, video, 0, 999)).status).toBe(201);
+		});
+
 		it('ignores an Authorization header but records that one was sent', async () => {
 			const { upload_url } = await initOk(1000, 1000, 1);
 			const secret = 'act.should-never-be-logged';
@@ -170,6 +179,21 @@ describe('sandbox chunked upload (FILE_UPLOAD)', () => {
 			expect(Number(postId) > Number.MAX_SAFE_INTEGER).toBe(true);
 			expect(final.text).toContain(`"publicaly_available_post_id":[${postId}]`);
 			expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
+		});
+
+		it('passModeration(): the id comes when the test says, and only for a published public post', async () => {
+			sandbox.configure({ postIdDelayMs: 60_000 });
+			const pub = await initOk(size, size, 1, { privacy_level: 'PUBLIC_TO_EVERYONE', title: 'Hello' });
+			expect(() => sandbox.passModeration(pub.publish_id)).toThrow(/not a published public post/);
+			await uploadAll(pub.upload_url, video, size, 1);
+			expect((await waitForFinal(sandbox, token, pub.publish_id)).json.data.publicaly_available_post_id).toEqual([]);
+			const postId = sandbox.passModeration(pub.publish_id);
+			expect(postId).toMatch(/^\d{19}$/);
+			expect((await fetchStatus(sandbox, token, pub.publish_id)).text).toContain(`"publicaly_available_post_id":[${postId}]`);
+			const own = await initOk(size, size, 1, { privacy_level: 'SELF_ONLY' });
+			await uploadAll(own.upload_url, video, size, 1);
+			await waitForFinal(sandbox, token, own.publish_id);
+			expect(() => sandbox.passModeration(own.publish_id)).toThrow(/not a published public post/);
 		});
 
 		it.each(['SELF_ONLY', 'MUTUAL_FOLLOW_FRIENDS'])('%s posts complete and never get an id', async (privacy) => {

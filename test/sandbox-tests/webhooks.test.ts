@@ -74,9 +74,10 @@ describe('sandbox webhook deliveries', () => {
 		expect(init.code).toBe('ok');
 		expect((await putChunk(init.json.data.upload_url, VIDEO, 0, VIDEO.length - 1)).status).toBe(201);
 		const publishId: string = init.json.data.publish_id;
-		const deadline = Date.now() + 5000;
-		while (['PROCESSING_UPLOAD', 'PROCESSING_DOWNLOAD'].includes(sandbox.publishes.get(publishId)!.status) && Date.now() < deadline) await sleep(10);
-		await sleep(30);
+		// until TikTok's processing ends (jest's test timeout bounds it, not a deadline of its own)
+		while (['PROCESSING_UPLOAD', 'PROCESSING_DOWNLOAD'].includes(sandbox.publishes.get(publishId)!.status)) await sleep(10);
+		// the final status and (postIdDelayMs 0) the post id were announced together, and an announced
+		// event counts as pending at once: idle() covers every delivery without a pause first
 		await sandbox.webhooks.idle();
 		return publishId;
 	}
@@ -213,7 +214,8 @@ describe('sandbox webhook deliveries', () => {
 		receiver = await startReceiver(() => 500);
 		sandbox.configure({ webhook: { url: receiver.url, retryBaseMs: 100 } });
 		void sandbox.webhooks.send({ event: 'post.publish.complete', content: {} });
-		await sleep(50);
+		// reset once the first attempt was answered 500 and its retry is scheduled (an event, not 50 ms)
+		while (sandbox.webhooks.deliveries[0]?.status !== 500) await sleep(5);
 		sandbox.reset();
 		await sandbox.webhooks.idle();
 		await sleep(400);

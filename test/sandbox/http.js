@@ -49,12 +49,12 @@ function sendApi(ctx, status, data, code = 'ok', message = '', rawData) {
 
 const apiError = (ctx, status, code, message) => sendApi(ctx, status, {}, code, message);
 
-/** OAuth flat shape. Errors use HTTP 200 like TikTok does (docs/tiktok-api.md G2). */
-function sendOAuth(ctx, body) {
+/** OAuth flat shape. Errors use HTTP 200 like TikTok does (docs/tiktok-api.md G2); `status` is for the sandbox's 4xx mode. */
+function sendOAuth(ctx, body, status = 200) {
 	const logId = newLogId();
-	ctx.entry.status = 200;
+	ctx.entry.status = status;
 	ctx.entry.errorCode = body.error || null;
-	ctx.res.writeHead(200, { 'Content-Type': 'application/json; charset=UTF-8', 'X-Tt-Logid': logId });
+	ctx.res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'X-Tt-Logid': logId });
 	ctx.res.end(JSON.stringify(body.error ? { ...body, log_id: logId } : body));
 }
 

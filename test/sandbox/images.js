@@ -14,6 +14,8 @@
 const crypto = require('crypto');
 const zlib = require('zlib');
 
+const { parseRange, servingModes, afterHeaderDelay, pumpBody } = require('./serving');
+
 /** TikTok's photo rules (docs/tiktok-api.md §6, G10). "20 MB" read strictly: 20,000,000 bytes. */
 const PHOTO_RULES = { maxShortSide: 1080, maxBytes: 20_000_000, formats: ['jpeg', 'webp'] };
 
@@ -258,33 +260,14 @@ function imageSpecFromUrl(url) {
 	};
 }
 
-/** `bytes=a-b`, `bytes=a-`, `bytes=-n` (one range). Returns {start, end}, 'unsatisfiable', or null (ignore). */
-function parseRange(header, total) {
-	const match = /^bytes=(\d*)-(\d*)$/.exec(String(header || '').trim());
-	if (!match || (match[1] === '' && match[2] === '')) return null;
-	let start;
-	let end;
-	if (match[1] === '') {
-		const suffix = Number(match[2]);
-		if (suffix === 0) return 'unsatisfiable';
-		start = Math.max(0, total - suffix);
-		end = total - 1;
-	} else {
-		start = Number(match[1]);
-		end = match[2] === '' ? total - 1 : Math.min(Number(match[2]), total - 1);
-		if (match[2] !== '' && Number(match[2]) < start) return null;
-	}
-	if (start >= total) return 'unsatisfiable';
-	return { start, end };
-}
-
 /**
  * GET|HEAD /media/<name>.(jpg|jpeg|webp|png|gif): a generated image. Query: w, h (pixels), bytes
  * (file size), seed, format (jpeg|webp|png|gif, to serve other bytes than the extension says), sof
  * (JPEG 0|1|2), webp (vp8|vp8l|vp8x), exifBytes (JPEG APP1 padding before the frame header).
  * Serving modes: range=ignore (answers every GET with 200 and the whole file), size=hidden (no
  * Content-Length; a range answer says `bytes a-b/*`), stallMs=N (a whole-file GET pauses N ms
- * before its last byte: a pull that stays in progress, to cancel it).
+ * before its last byte: a pull that stays in progress, to cancel it), and serving.js's headerDelayMs
+ * and stallAfterBytes.
  */
 function serveImage(req, res, url) {
 	const parsed = imageSpecFromUrl(url);
@@ -298,46 +281,39 @@ function serveImage(req, res, url) {
 	if (!parsed.ignoreRange) headers['Accept-Ranges'] = 'bytes';
 	const range = parsed.ignoreRange || req.method !== 'GET' ? null : parseRange(req.headers.range, layout.total);
 	const totalText = parsed.hideSize ? '*' : String(layout.total);
-	if (range === 'unsatisfiable') {
-		res.writeHead(416, { ...headers, 'Content-Range': `bytes */${totalText}` });
-		res.end();
-		return;
-	}
-	let start = 0;
-	let end = layout.total - 1;
-	if (range) {
-		({ start, end } = range);
-		headers['Content-Range'] = `bytes ${start}-${end}/${totalText}`;
-		headers['Content-Length'] = end - start + 1;
-	} else if (!parsed.hideSize) {
-		headers['Content-Length'] = layout.total;
-	}
-	res.writeHead(range ? 206 : 200, headers);
-	if (req.method === 'HEAD') return void res.end();
-
-	const stall = !range && parsed.stallMs > 0 && end > start;
-	const pieces = imageRange(layout, start, stall ? end - 1 : end);
-	let timer = null;
-	res.on('close', () => {
-		if (timer) clearTimeout(timer);
-		pieces.return();
-	});
-	const finish = () => {
-		if (!stall) return void res.end();
-		timer = setTimeout(() => {
-			timer = null;
-			res.end(Buffer.concat([...imageRange(layout, end, end)]));
-		}, parsed.stallMs);
-		timer.unref();
-	};
-	const pump = () => {
-		for (;;) {
-			const next = pieces.next();
-			if (next.done) return finish();
-			if (!res.write(next.value)) return void res.once('drain', pump);
+	const modes = servingModes(url.searchParams);
+	afterHeaderDelay(req, res, modes, () => {
+		if (range === 'unsatisfiable') {
+			res.writeHead(416, { ...headers, 'Content-Range': `bytes */${totalText}` });
+			res.end();
+			return;
 		}
-	};
-	pump();
+		let start = 0;
+		let end = layout.total - 1;
+		if (range) {
+			({ start, end } = range);
+			headers['Content-Range'] = `bytes ${start}-${end}/${totalText}`;
+			headers['Content-Length'] = end - start + 1;
+		} else if (!parsed.hideSize) {
+			headers['Content-Length'] = layout.total;
+		}
+		res.writeHead(range ? 206 : 200, headers);
+		if (req.method === 'HEAD') return void res.end();
+		const stall = !range && parsed.stallMs > 0 && end > start;
+		let timer = null;
+		res.on('close', () => timer && clearTimeout(timer));
+		const finishAfterStall = () => {
+			timer = setTimeout(() => {
+				timer = null;
+				res.end(Buffer.concat([...imageRange(layout, end, end)]));
+			}, parsed.stallMs);
+			timer.unref();
+		};
+		pumpBody(res, imageRange(layout, start, stall ? end - 1 : end), {
+			stallAfterBytes: modes.stallAfterBytes,
+			...(stall ? { onEnd: finishAfterStall } : {}),
+		});
+	});
 }
 
 const IMAGE_PATH = /^\/media\/[\w.-]+\.(jpg|jpeg|webp|png|gif)$/i;

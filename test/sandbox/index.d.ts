@@ -22,9 +22,13 @@ export interface CountedFault {
 export interface SandboxOptions {
 	port?: number;
 	host?: string;
+	/** the host name in the sandbox's own URLs (baseUrl, upload_url, mediaBaseUrl); default 127.0.0.1 */
+	publicHost?: string | null;
 	clients?: Record<string, SandboxClient>;
 	/** where the token endpoint reads client_key: body or query string (default), or 'body' only (TikTok's documented reading) */
 	tokenClientKeyFrom?: 'body-or-query' | 'body';
+	/** a refused refresh grant: HTTP 200 with the error body (default, TikTok's way) or '4xx' (RFC 6749: 400, 401 for invalid_client) */
+	refreshErrorStatus?: 200 | '4xx';
 	accessTokenTtlSec?: number;
 	refreshTokenTtlSec?: number;
 	/** The token endpoint answers refresh_token grants after this delay in ms (default 0). */
@@ -231,6 +235,10 @@ export interface Sandbox {
 	configure(partial: DeepPartial<SandboxOptions>): Sandbox;
 	mintToken(params?: { clientKey?: string; scopes?: string | string[]; openId?: string }): TokenResponse;
 	expireAccessTokens(): void;
+	/** every upload URL issued so far now answers 403 upload_url_expired ("the hour is over now") */
+	expireUploadUrls(): void;
+	/** moderation passes now for a published (PUBLISH_COMPLETE) public direct post: it gets its post id (returned), whatever postIdDelayMs says; throws for any other */
+	passModeration(publishId: string): string;
 	countCalls(pathSuffix: string): number;
 	reset(): Sandbox;
 	close(): Promise<void>;
@@ -270,6 +278,8 @@ export function makeMp4(bytes: number, opts?: Mp4Options): Buffer;
 /** Streams the file; resolves with its sha256 (hex). */
 export function writeMp4File(path: string, bytes: number, opts?: Mp4Options): Promise<string>;
 export function mp4Chunks(bytes: number, opts?: Mp4Options): Generator<Buffer>;
+/** Bytes [start, end] (inclusive) of the same file, without generating what comes before `start`. */
+export function mp4Range(bytes: number, opts: Mp4Options | undefined, start: number, end: number): Generator<Buffer>;
 
 export interface ImageSpec {
 	format: 'jpeg' | 'webp' | 'png' | 'gif';

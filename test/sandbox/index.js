@@ -16,6 +16,7 @@ const { handleApi } = require('./api');
 const { handleChunkPut } = require('./upload');
 const { handleControl } = require('./control');
 const { createWebhooks } = require('./webhooks');
+const { givePostId, getsPostId } = require('./publish');
 const media = require('./media');
 const images = require('./images');
 
@@ -83,6 +84,16 @@ async function startSandbox(options = {}) {
 		expireAccessTokens() {
 			for (const record of state.accessTokens.values()) record.expiresAt = 0;
 		},
+		expireUploadUrls() {
+			for (const upload of state.uploads.values()) upload.expiresAt = 0;
+		},
+		passModeration(publishId) {
+			const record = state.publishes.get(publishId);
+			if (!record || record.status !== 'PUBLISH_COMPLETE' || !getsPostId(record)) {
+				throw new Error(`${publishId} is not a published public post: only those pass moderation`);
+			}
+			return givePostId(record);
+		},
 		countCalls(pathSuffix) {
 			return state.log.filter((entry) => entry.path.endsWith(pathSuffix)).length;
 		},
@@ -118,7 +129,9 @@ async function startSandbox(options = {}) {
 		});
 	});
 	const { port } = server.address();
-	state.baseUrl = `http://127.0.0.1:${port}`;
+	// `publicHost`: the name the sandbox gives itself in its URLs (upload_url, mediaBaseUrl…), e.g.
+	// 'localhost' when n8n's SSRF protection allows that name only; it still listens on `host`.
+	state.baseUrl = `http://${state.options.publicHost || '127.0.0.1'}:${port}`;
 	Object.assign(sandbox, {
 		port,
 		baseUrl: state.baseUrl,
@@ -136,6 +149,7 @@ module.exports = {
 	makeMp4: media.makeMp4,
 	writeMp4File: media.writeMp4File,
 	mp4Chunks: media.mp4Chunks,
+	mp4Range: media.mp4Range,
 	readVideoInfo: media.readVideoInfo,
 	readVideoInfoFromFile: media.readVideoInfoFromFile,
 	makeImage: images.makeImage,

@@ -17,6 +17,8 @@
 const crypto = require('crypto');
 const fs = require('fs');
 
+const { parseRange, servingModes, afterHeaderDelay, pumpBody } = require('./serving');
+
 const BLOCK = 1 << 20;
 const MOVIE_TIMESCALE = 1000;
 // Frame duration of the video track in its own timescale (fps x 1000), so 23.976 or 59.94 fps are exact.
@@ -290,6 +292,45 @@ function* mp4Chunks(bytes, opts = {}) {
 	if (suffix.length) yield suffix;
 }
 
+/** The payload cipher positioned at byte `offset` of the payload: AES-CTR's counter block is offset / 16. */
+function payloadCipherAt(seed, offset) {
+	const key = crypto.createHash('sha256').update(`tiktok-sandbox-media:${seed}`).digest();
+	const counter = (BigInt(`0x${key.subarray(16, 32).toString('hex')}`) + BigInt(Math.floor(offset / 16))) % (1n << 128n);
+	const iv = Buffer.from(counter.toString(16).padStart(32, '0'), 'hex');
+	const cipher = crypto.createCipheriv('aes-128-ctr', key.subarray(0, 16), iv);
+	cipher.update(Buffer.alloc(offset % 16));
+	return cipher;
+}
+
+/**
+ * Bytes [start, end] (inclusive) of the file `mp4Chunks(bytes, opts)` yields, in pieces of at most
+ * 1 MiB, without generating the bytes before `start` (a Range answer, a read at the end of a 4 GB file).
+ */
+function* mp4Range(bytes, opts = {}, start = 0, end = bytes - 1) {
+	const { prefix, payloadBytes, suffix } = layout(bytes, opts);
+	if (payloadBytes === 0) {
+		yield Buffer.concat([prefix, suffix]).subarray(0, bytes).subarray(start, end + 1);
+		return;
+	}
+	const payloadEnd = prefix.length + payloadBytes; // exclusive
+	let pos = start;
+	if (pos < prefix.length) {
+		const piece = prefix.subarray(pos, Math.min(prefix.length, end + 1));
+		yield piece;
+		pos += piece.length;
+	}
+	if (pos <= end && pos < payloadEnd) {
+		const cipher = payloadCipherAt(opts.seed ?? 0, pos - prefix.length);
+		const zerosBlock = Buffer.alloc(BLOCK);
+		while (pos <= end && pos < payloadEnd) {
+			const n = Math.min(BLOCK, end + 1 - pos, payloadEnd - pos);
+			yield cipher.update(n === BLOCK ? zerosBlock : zerosBlock.subarray(0, n));
+			pos += n;
+		}
+	}
+	if (pos <= end) yield suffix.subarray(pos - payloadEnd, end + 1 - payloadEnd);
+}
+
 /** A whole file in memory: for small test files. */
 function makeMp4(bytes, opts = {}) {
 	return Buffer.concat([...mp4Chunks(bytes, opts)]);
@@ -445,7 +486,9 @@ const MEDIA_QUERY = { durationSec: Number, width: Number, height: Number, fps: N
 
 /**
  * GET|HEAD /media/<name>.mp4?bytes=N&durationSec=D&seed=S (and width, height, fps, container=mov,
- * moovAtEnd=1, audio=1): a generated file for PULL_FROM_URL and download demos.
+ * moovAtEnd=1, audio=1): a generated file for PULL_FROM_URL and download demos. Honours one Range
+ * (206, Content-Range; 416 past the end) unless `range=ignore` (200 and the whole file, no
+ * Accept-Ranges); serving.js's headerDelayMs and stallAfterBytes.
  */
 function serveMedia(req, res, url) {
 	const bytes = url.searchParams.has('bytes') ? Number(url.searchParams.get('bytes')) : 1_000_000;
@@ -462,18 +505,22 @@ function serveMedia(req, res, url) {
 		res.end('not found');
 		return;
 	}
-	res.writeHead(200, { 'Content-Type': opts.container === 'mov' || url.pathname.endsWith('.mov') ? 'video/quicktime' : 'video/mp4', 'Content-Length': bytes });
-	if (req.method === 'HEAD') return void res.end();
-	const chunks = mp4Chunks(bytes, opts);
-	const pump = () => {
-		for (;;) {
-			const next = chunks.next();
-			if (next.done) return void res.end();
-			if (!res.write(next.value)) return void res.once('drain', pump);
+	const ignoreRange = url.searchParams.get('range') === 'ignore';
+	const headers = { 'Content-Type': opts.container === 'mov' || url.pathname.endsWith('.mov') ? 'video/quicktime' : 'video/mp4' };
+	if (!ignoreRange) headers['Accept-Ranges'] = 'bytes';
+	const range = ignoreRange || req.method !== 'GET' ? null : parseRange(req.headers.range, bytes);
+	const modes = servingModes(url.searchParams);
+	afterHeaderDelay(req, res, modes, () => {
+		if (range === 'unsatisfiable') {
+			res.writeHead(416, { ...headers, 'Content-Range': `bytes */${bytes}` });
+			return void res.end();
 		}
-	};
-	res.on('close', () => chunks.return());
-	pump();
+		const { start, end } = range || { start: 0, end: bytes - 1 };
+		if (range) headers['Content-Range'] = `bytes ${start}-${end}/${bytes}`;
+		res.writeHead(range ? 206 : 200, { ...headers, 'Content-Length': end - start + 1 });
+		if (req.method === 'HEAD') return void res.end();
+		pumpBody(res, range ? mp4Range(bytes, opts, start, end) : mp4Chunks(bytes, opts), { stallAfterBytes: modes.stallAfterBytes });
+	});
 }
 
-module.exports = { makeMp4, writeMp4File, mp4Chunks, mediaOptions, detectVideoFormat, readVideoInfo, readVideoInfoFromFile, serveMedia };
+module.exports = { makeMp4, writeMp4File, mp4Chunks, mp4Range, mediaOptions, detectVideoFormat, readVideoInfo, readVideoInfoFromFile, serveMedia };

@@ -129,13 +129,23 @@ async function readForm(ctx) {
 	return { form };
 }
 
+/**
+ * RFC 6749 §5.2's status for an OAuth error (401 for client authentication, else 400). Used for refused
+ * refresh grants when `refreshErrorStatus: '4xx'`; TikTok itself answers its token errors with HTTP 200.
+ */
+const rfcStatus = (error) => (error === 'invalid_client' ? 401 : 400);
+
 /** POST /v2/oauth/token/ */
 async function token(ctx, state) {
 	const { form, error } = await readForm(ctx);
 	if (error) return sendOAuth(ctx, error);
+	const grantType = form.get('grant_type');
+	if (grantType === 'refresh_token') {
+		const statusOf = (body) => (body.error && state.options.refreshErrorStatus === '4xx' ? rfcStatus(body.error) : 200);
+		return await refreshGrant(ctx, state, form, (body) => sendOAuth(ctx, body, statusOf(body)));
+	}
 	const client = authenticateClient(state, form, ctx.url.searchParams);
 	if (client.error) return sendOAuth(ctx, client.error);
-	const grantType = form.get('grant_type');
 
 	if (grantType === 'authorization_code') {
 		const code = form.get('code');
@@ -152,21 +162,24 @@ async function token(ctx, state) {
 		return sendOAuth(ctx, issueTokens(state, record));
 	}
 
-	if (grantType === 'refresh_token') {
-		const refreshToken = form.get('refresh_token');
-		if (!refreshToken) return sendOAuth(ctx, { error: 'invalid_request', error_description: 'refresh_token is required.' });
-		const delayMs = state.options.refreshDelayMs;
-		if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-		const record = state.refreshTokens.get(refreshToken);
-		if (!record || record.clientKey !== client.clientKey || Date.now() > record.expiresAt) {
-			return sendOAuth(ctx, { error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.' });
-		}
-		// Rotation: the old refresh token stops working the moment a new one is issued.
-		state.refreshTokens.delete(refreshToken);
-		return sendOAuth(ctx, issueTokens(state, { clientKey: record.clientKey, openId: record.openId, scopes: [...record.scopes] }));
-	}
-
 	return sendOAuth(ctx, { error: 'unsupported_grant_type', error_description: 'grant_type must be authorization_code or refresh_token.' });
+}
+
+/** grant_type=refresh_token: `send` answers (HTTP 200 for everything, or 4xx for refusals). */
+async function refreshGrant(ctx, state, form, send) {
+	const client = authenticateClient(state, form, ctx.url.searchParams);
+	if (client.error) return send(client.error);
+	const refreshToken = form.get('refresh_token');
+	if (!refreshToken) return send({ error: 'invalid_request', error_description: 'refresh_token is required.' });
+	const delayMs = state.options.refreshDelayMs;
+	if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+	const record = state.refreshTokens.get(refreshToken);
+	if (!record || record.clientKey !== client.clientKey || Date.now() > record.expiresAt) {
+		return send({ error: 'invalid_grant', error_description: 'Refresh token is invalid or expired.' });
+	}
+	// Rotation: the old refresh token stops working the moment a new one is issued.
+	state.refreshTokens.delete(refreshToken);
+	return send(issueTokens(state, { clientKey: record.clientKey, openId: record.openId, scopes: [...record.scopes] }));
 }
 
 /** POST /v2/oauth/revoke/: ends the user's authorization of this client (all its tokens). Success is `{}`. */

@@ -123,15 +123,23 @@ function transferComplete(state, record, outcome) {
  * postIdDelayMs after PUBLISH_COMPLETE; Only me, friends and followers posts never get an id.
  */
 function addPostIds(state, record) {
-	const privacy = record.initBody?.post_info?.privacy_level;
-	if (record.mode !== 'direct' || privacy !== 'PUBLIC_TO_EVERYONE') return;
-	const add = () => {
-		const postId = nextBigId();
-		record.postIds.push(postId);
-		announce(record, { status: record.status, postId });
-	};
+	if (!getsPostId(record)) return;
+	const add = () => void givePostId(record);
 	if (state.options.postIdDelayMs > 0) schedule(state, state.options.postIdDelayMs, add);
 	else add();
+}
+
+/** Only a direct PUBLIC_TO_EVERYONE post ever gets a post id. */
+function getsPostId(record) {
+	return record.mode === 'direct' && record.initBody?.post_info?.privacy_level === 'PUBLIC_TO_EVERYONE';
+}
+
+/** Moderation passed: the post gets its public id, announced like every change. Returns the id. */
+function givePostId(record) {
+	const postId = nextBigId();
+	record.postIds.push(postId);
+	announce(record, { status: record.status, postId });
+	return postId;
 }
 
 /** The status/fetch `data` as JSON text, post ids written as raw 64-bit numbers (docs/tiktok-api.md G8). */
@@ -145,4 +153,4 @@ function statusDataJson(record) {
 	return JSON.stringify(data).replace('"__POST_IDS__"', `[${ids}]`);
 }
 
-module.exports = { createPublish, setFinal, transferComplete, statusDataJson };
+module.exports = { createPublish, setFinal, transferComplete, statusDataJson, givePostId, getsPostId };

@@ -13,9 +13,13 @@ function defaultOptions() {
 	return {
 		port: 0,
 		host: '127.0.0.1',
+		publicHost: null,
 		clients: { 'sandbox-client-key': { secret: 'sandbox-client-secret', audited: true, redirectUris: [] } },
 		// Where the token endpoint reads client_key: 'body-or-query', or 'body' (TikTok's docs; see README).
 		tokenClientKeyFrom: 'body-or-query',
+		// How a refused refresh grant is answered: 200 (TikTok's way: HTTP 200 with the error body) or
+		// '4xx' (RFC 6749 §5.2: 400, or 401 for invalid_client), to show what n8n does with such an answer.
+		refreshErrorStatus: 200,
 		accessTokenTtlSec: 7200,
 		refreshTokenTtlSec: 15552000,
 		// A slow token endpoint: refresh_token grants are answered after this delay (the rotation happens

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
+import type { INodeProperties } from 'n8n-workflow';
 
 import {
-	AUTO_CHUNK_SIZE,
 	AUTO_SINGLE_REQUEST_MAX,
-	DEFAULT_CHUNK_SIZE,
 	MAX_CHUNK_COUNT,
 	MAX_CHUNK_SIZE,
 	MAX_LAST_CHUNK_SIZE,
@@ -15,6 +14,8 @@ import {
 	type ChunkPlan,
 } from '../../nodes/TikTok/core/video/chunkPlan';
 import { largestChunkLength } from '../../nodes/TikTok/core/media/videoSource';
+import { TikTokPublishVideo } from '../../nodes/TikTokPublishVideo/TikTokPublishVideo.node';
+import { TikTokUploadVideo } from '../../nodes/TikTokUploadVideo/TikTokUploadVideo.node';
 
 /** Returns the invariant violations of a plan (plain checks: `expect` per chunk is too slow here). */
 function violations(plan: ChunkPlan, size: number): string[] {
@@ -68,7 +69,6 @@ describe('planChunks', () => {
 	});
 
 	it('Auto (no chunk size): one request up to 64,000,000 bytes', () => {
-		expect(AUTO_SINGLE_REQUEST_MAX).toBe(64_000_000);
 		for (const size of [1, 5_242_879, 25_000_000, 30_000_000, 63_999_999, 64_000_000]) {
 			const plan = planChunks(size);
 			expect({ size, count: plan.totalChunkCount, chunkSize: plan.chunkSize }).toEqual({ size, count: 1, chunkSize: size });
@@ -77,18 +77,23 @@ describe('planChunks', () => {
 	});
 
 	it('Auto: chunks of 32,000,000 bytes above 64,000,000, so every request stays under 64,000,000', () => {
-		expect(AUTO_CHUNK_SIZE).toBe(32_000_000);
 		expect(planChunks(64_000_001)).toEqual(planChunks(64_000_001, 32_000_000));
 		expect(planChunks(64_000_001).chunks.map((c) => c.length)).toEqual([32_000_000, 32_000_001]);
 		const gib = planChunks(1_073_741_824);
 		expect(gib).toMatchObject({ chunkSize: 32_000_000, totalChunkCount: 33 });
 		expect(largestChunkLength(gib)).toBe(49_741_824);
-		expect(largestChunkLength(planChunks(4_000_000_000))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
-		expect(largestChunkLength(planChunks(127_999_999))).toBeLessThan(AUTO_SINGLE_REQUEST_MAX);
+		expect(largestChunkLength(planChunks(4_000_000_000))).toBeLessThan(64_000_000);
+		expect(largestChunkLength(planChunks(127_999_999))).toBeLessThan(64_000_000);
 	});
 
-	it('the Chunk Size option defaults to 10,000,000 bytes when added', () => {
-		expect(DEFAULT_CHUNK_SIZE).toBe(10_000_000);
+	it.each([
+		['TikTok Publish Video', new TikTokPublishVideo()],
+		['TikTok Upload Video', new TikTokUploadVideo()],
+	])('%s: the Chunk Size option, added with its default, sends 10,000,000-byte chunks', (_name, node) => {
+		const options = node.description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		const chunkSizeMb = options.find((o) => o.name === 'chunkSizeMb')!.default as number;
+		const plan = planChunks(25_000_000, chunkSizeFromMegabytes(chunkSizeMb));
+		expect(plan.chunks.map((c) => c.length)).toEqual([10_000_000, 15_000_000]);
 	});
 
 	it('a chosen chunk size still splits a video Auto would send in one request', () => {

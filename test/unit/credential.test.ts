@@ -227,23 +227,19 @@ describe('against the sandbox: connect like n8n, refresh through n8n-core', () =
 		expectNoSecrets(ctx.harness.logs, secretsOf(ctx));
 	});
 
-	it("refresh in the sandbox's 'body' mode (TikTok's documented reading): TikTok's HTTP-200 refusal is merged into the stored token data", async () => {
+	it("refresh in the sandbox's 'body' mode (TikTok's documented reading): n8n's refresh is refused with HTTP 200 and the credential completes it in the form body (test/unit/credentialRefresh.test.ts)", async () => {
 		const stored = storedFor();
 		stored.oauthTokenData = (await connectLikeN8n(stored)).oauthTokenData;
 		const ctx = createTestContext({ credentials: stored });
-		const oldAccessToken = stored.oauthTokenData!.access_token;
 		sandbox.configure({ tokenClientKeyFrom: 'body' });
 		sandbox.reset();
 		sandbox.expireAccessTokens();
 
-		const { error } = await settle(async () => await userInfo(ctx));
-		expect(error).toBeDefined();
-		// n8n-core took TikTok's error for a token: old access token kept, TikTok's fields added, saved
-		const [refresh] = tokenCalls();
-		expect(refresh.errorCode).toBe('invalid_request');
-		const saved = ctx.harness.credentialStore.oauthTokenData!;
-		expect(saved.access_token).toBe(oldAccessToken);
-		expect(saved).toMatchObject({ error: 'invalid_request', error_description: 'client_key is required in the request body.', log_id: expect.any(String) });
+		expect(await userInfo(ctx)).toMatchObject({ error: { code: 'ok' } });
+		const [byN8n, byCredential] = tokenCalls();
+		expect(byN8n).toMatchObject({ status: 200, errorCode: 'invalid_request', query: { client_key: SANDBOX_CLIENT_KEY } });
+		expect(byCredential).toMatchObject({ status: 200, errorCode: null, query: {}, body: { client_key: SANDBOX_CLIENT_KEY, grant_type: 'refresh_token' } });
+		expect(ctx.harness.credentialStore.oauthTokenData).not.toHaveProperty('error');
 	});
 
 	it('a wrong Client Secret: n8n stores TikTok\'s error as the token data, with no access token', async () => {
@@ -304,17 +300,31 @@ describe('credential test (n8n CredentialsTester semantics through n8n-core Rout
 		expect(result).toMatchObject({ status: 'Error', message: expect.stringMatching(/^This TikTok credential holds no access token\. Check the Client Key/) });
 	});
 
-	it('expired token and a refresh TikTok refuses: the 401 rule explains it', async () => {
+	it("expired token in the sandbox's 'body' mode: the credential completes n8n's refused refresh, the test passes", async () => {
 		const ctx = createTestContext({ credentials: sandboxCredentials(sandbox) });
+		sandbox.configure({ tokenClientKeyFrom: 'body' });
+		sandbox.expireAccessTokens();
+		expect(await runCredentialTest(ctx.harness)).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(sandbox.log.map((e: LogEntry) => `${e.path} ${e.status} ${e.errorCode}`)).toEqual([
+			'/v2/user/info/ 401 access_token_invalid',
+			'/v2/oauth/token/ 200 invalid_request',
+			'/v2/oauth/token/ 200 null',
+			'/v2/user/info/ 200 null',
+		]);
+	});
+
+	it('expired token and both refreshes refused (a Client Secret changed after connecting): TikTok\'s last reason', async () => {
+		const ctx = createTestContext({ credentials: sandboxCredentials(sandbox, { clientSecret: 'changed-secret' }) });
 		sandbox.configure({ tokenClientKeyFrom: 'body' });
 		sandbox.expireAccessTokens();
 		const result = await runCredentialTest(ctx.harness);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^TikTok refused the access token, also after n8n tried to refresh it/);
+		expect(result.message).toMatch(/^TikTok refused to refresh the access token \(invalid_client: Client secret is invalid\.\), TikTok log_id \w+\. It refused n8n's refresh/);
+		expect(result.message).not.toContain('changed-secret');
 		expect(sandbox.log.map((e: LogEntry) => `${e.path} ${e.status} ${e.errorCode}`)).toEqual([
 			'/v2/user/info/ 401 access_token_invalid',
 			'/v2/oauth/token/ 200 invalid_request',
-			'/v2/user/info/ 401 access_token_invalid',
+			'/v2/oauth/token/ 200 invalid_client',
 		]);
 	});
 
@@ -349,8 +359,13 @@ describe('preAuthentication (run by n8n-core before every signed request)', () =
 	const run = async (oauthTokenData: unknown) =>
 		await settle(async () => await cred.preAuthentication!.call({ helpers: {} } as never, { oauthTokenData } as never));
 
-	it('changes nothing for a usable token, or for data n8n hides from the editor (true)', async () => {
-		expect((await run({ access_token: 'act.x', error: 'stale_from_an_old_refresh' })).result).toEqual({});
+	it('before a request: signs with the stored token, marked, without stale TikTok error fields, and sends nothing', async () => {
+		const sent: unknown[] = [];
+		const helper = { helpers: { httpRequest: async (request: unknown) => sent.push(request) } };
+		const stale = { access_token: 'act.x', refresh_token: 'rft.x', error: 'invalid_request', error_description: 'old', log_id: 'L0', n8n_expires_at: '1700000000000' };
+		const result = await cred.preAuthentication!.call(helper as never, { oauthTokenData: stale } as never);
+		expect(result).toEqual({ oauthTokenData: { access_token: 'act.x', refresh_token: 'rft.x', n8n_expires_at: '1700000000000', tiktokExpiresAtBeforeRefresh: '1700000000000' } });
+		expect(sent).toHaveLength(0);
 		expect((await run(true)).result).toEqual({});
 	});
 

@@ -180,10 +180,15 @@ describe('readMp4Header on real MP4/MOV structures (generated at test time, chec
 	it.each([
 		['MP4', { moovAtEnd: true } as Mp4Options],
 		['MOV', { moovAtEnd: true, container: 'mov' } as Mp4Options],
-	])('an %s whose moov is after mdat: moov_not_at_start from the head, though the file holds the values', (_name, options) => {
+	])('an %s whose moov is after mdat: moov_not_at_start from the head, with where the next box starts (the end of mdat)', (_name, options) => {
 		const file = makeMp4(3_000_000, { ...options, fps: 15 });
-		expect(readMp4Header(headOf(file))).toEqual({ status: 'moov_not_at_start' });
+		const moovAt = file.lastIndexOf('moov', file.length, 'latin1') - 4;
+		expect(readMp4Header(headOf(file))).toEqual({ status: 'moov_not_at_start', nextBoxAt: moovAt });
 		expect(referenceVideoInfo(file).frameRate).toBe(15);
+		// the whole file in hand (a small file): the moov after mdat is read, and said to be at the end
+		expect(readMp4Header(file)).toMatchObject({ status: 'read', headerAt: 'end', frameRate: 15 });
+		// a buffer that starts with the moov box (what moovAtEnd.ts reads there) is read too
+		expect(readMp4Header(file.subarray(moovAt))).toMatchObject({ status: 'read', frameRate: 15 });
 	});
 
 	it('a head that ends inside the moov box gives what lies within it and leaves the rest undefined', () => {
@@ -215,7 +220,7 @@ describe('readMp4Header on real MP4/MOV structures (generated at test time, chec
 
 	it('ignores non-video tracks and leaves the video fields undefined when there is no video track', () => {
 		const trak = box('trak', box('mdia', Buffer.concat([mdhdV0(48_000), hdlr('soun')])));
-		expect(readMp4Header(Buffer.concat([ftyp, box('moov', Buffer.concat([mvhdV0(1000, 5000), trak]))]))).toEqual({ status: 'read', durationSec: 5 });
+		expect(readMp4Header(Buffer.concat([ftyp, box('moov', Buffer.concat([mvhdV0(1000, 5000), trak]))]))).toEqual({ status: 'read', headerAt: 'start', durationSec: 5 });
 	});
 
 	it('is unreadable for what is not MP4/MOV, and for damaged boxes', () => {
@@ -228,7 +233,7 @@ describe('readMp4Header on real MP4/MOV structures (generated at test time, chec
 
 	it('says moov_not_at_start when boxes before moov fill the head', () => {
 		const file = Buffer.concat([ftyp, box('free', Buffer.alloc(5000)), box('moov', mvhdV0(1000, 1000))]);
-		expect(readMp4Header(file.subarray(0, 3000)).status).toBe('moov_not_at_start');
+		expect(readMp4Header(file.subarray(0, 3000))).toEqual({ status: 'moov_not_at_start', nextBoxAt: ftyp.length + 5008 });
 	});
 });
 

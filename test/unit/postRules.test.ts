@@ -1,6 +1,6 @@
 import { buildPostInfo, captionProblem, settingsProblems, type PostSettings } from '../../nodes/TikTok/core/video/videoSettings';
 import { creatorProblems } from '../../nodes/TikTok/core/post/directPostRules';
-import { durationProblem } from '../../nodes/TikTok/core/video/videoChecks';
+import { durationProblem, exactSeconds } from '../../nodes/TikTok/core/video/videoChecks';
 import type { CreatorOptions } from '../../nodes/TikTok/core/account/creatorInfo';
 
 const base: PostSettings = {
@@ -85,6 +85,11 @@ describe('checks against creator_info', () => {
 	});
 	it('checks the duration against the creator maximum', () => {
 		expect(durationProblem(61, publicCreator)).toMatch(/61 s.*at most 60 s/);
+		expect(durationProblem(60.02, publicCreator)).toMatch(/^The video lasts 60\.02 s,/);
+		// two decimals would read "60 s" over a 60 s limit: more decimals, as many as it takes
+		expect(durationProblem(60.004, publicCreator)).toMatch(/^The video lasts 60\.004 s,/);
+		expect(exactSeconds(90.123456)).toBe('90.12');
+		expect(exactSeconds(61)).toBe('61');
 		expect(durationProblem(60, publicCreator)).toBeUndefined();
 		expect(durationProblem(undefined, publicCreator)).toBeUndefined();
 	});

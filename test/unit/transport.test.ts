@@ -6,7 +6,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
-import { outcomeFromThrown } from '../../nodes/TikTok/core/tiktok/apiOutcome';
+import { interpretResponse, outcomeFromThrown } from '../../nodes/TikTok/core/tiktok/apiOutcome';
 import { MAX_RATE_LIMIT_RETRIES, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
 import {
 	createTestContext,
@@ -234,8 +234,51 @@ describe('stored token data TikTok refused to issue', () => {
 			expect(outcomeFromThrown(thrown)).toEqual({ info: { code: 'credential_not_connected' } });
 		}
 		expect(outcomeFromThrown(Object.assign(new Error('x'), { cause: Object.assign(new Error('The credential "TikTok" needs to be reconnected.'), {}) }))).toEqual({
-			refused: { kind: 'refresh', refusal: { error: 'invalid_grant' } },
+			refused: { kind: 'refresh', refusal: { error: 'invalid_grant', route: 'query_http_error' } },
 		});
+	});
+});
+
+/*
+ * The shapes n8n 1.123 (n8n-core 1.122.48, n8n-workflow 1.120.31) hands a node, recorded from a probe in
+ * that n8n (docs/compatibility.md): `new NodeApiError(node, error)` drops `cause` (a class field resets
+ * it), keeps the status as a string in `httpCode`, the body in `context.data` only when it is an object
+ * (the transport asks for bytes: a Buffer), and replaces the message by n8n's words for the status.
+ */
+function n8nV1ApiError(status: number, body: string | undefined, message: string): Error {
+	return Object.assign(new Error(message), {
+		name: 'NodeApiError',
+		httpCode: String(status),
+		description: `Request failed with status code ${status}`,
+		context: body === undefined ? {} : { data: Buffer.from(body) },
+		cause: undefined,
+		messages: [`Request failed with status code ${status}`],
+	});
+}
+
+describe("n8n 1.x's error shapes", () => {
+	it("an HTTP answer: status from httpCode, TikTok's body from context.data", () => {
+		const body = '{"data":{},"error":{"code":"url_ownership_unverified","message":"Please verify the domain","log_id":"L-403"}}';
+		expect(outcomeFromThrown(n8nV1ApiError(403, body, 'Forbidden - perhaps check your credentials?'))).toEqual({ status: 403, bodyText: body });
+		const outcome = outcomeFromThrown(n8nV1ApiError(401, '{"data":{},"error":{"code":"access_token_invalid","message":"","log_id":"L-401"}}', 'Authorization failed - please check your credentials'));
+		expect(interpretResponse(outcome.status, outcome.bodyText).info).toMatchObject({ code: 'access_token_invalid', httpStatus: 401, logId: 'L-401' });
+		// without a body (a string body, which 1.x drops) the status alone still says what it was
+		expect(interpretResponse(429, outcomeFromThrown(n8nV1ApiError(429, undefined, 'The service is receiving too many requests from you')).bodyText).info.code).toBe('rate_limit_exceeded');
+	});
+
+	it("a refresh refused with HTTP >= 400: TikTok's code from client-oauth2's words, marked as all n8n 1.x keeps", () => {
+		const eauth = (message: string) => Object.assign(new Error(message), { name: 'NodeApiError', httpCode: 'EAUTH', context: {}, cause: undefined });
+		expect(
+			outcomeFromThrown(eauth('The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.')),
+		).toEqual({ refused: { kind: 'refresh', refusal: { error: 'invalid_request', route: 'query_http_error', onlyTheCode: true } } });
+		expect(outcomeFromThrown(eauth('The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, …')).refused?.refusal.error).toBe('invalid_grant');
+		// an error code client-oauth2 has no words for: its message is TikTok's description
+		expect(outcomeFromThrown(eauth('Something TikTok said')).refused?.refusal).toEqual({ errorDescription: 'Something TikTok said', route: 'query_http_error', onlyTheCode: true });
+	});
+
+	it('a network failure keeps its code (n8n 1.x has it only as httpCode)', () => {
+		const v1 = Object.assign(new Error('The service refused the connection - perhaps it is offline'), { name: 'NodeApiError', httpCode: 'ECONNREFUSED', context: {} });
+		expect(outcomeFromThrown(v1)).toEqual({ info: { code: 'network_error', message: 'The service refused the connection - perhaps it is offline (ECONNREFUSED)' } });
 	});
 });
 
@@ -260,8 +303,8 @@ describe('rate limits', () => {
 		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
 		expect(error.message).toContain('[rate_limit_exceeded]');
 		expect(error.httpCode).toBe('429');
-		expect(MAX_RATE_LIMIT_RETRIES).toBe(6);
-		expect(sandbox.log).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
+		// the first try and 6 retries
+		expect(sandbox.log).toHaveLength(7);
 		sandbox.configure({ faults: { initError: null } });
 	});
 
@@ -300,17 +343,35 @@ describe('rate limits', () => {
 		expect(sandbox.log.every((e: { status: number }) => e.status === 200)).toBe(true);
 	});
 
-	it('cancelling while paced stops with request_cancelled', async () => {
+	it('cancelling while paced stops with request_cancelled at once, and the call is never sent', async () => {
 		setPacingWindowForTests(5000);
 		const ctx = context();
 		for (let i = 0; i < 6; i++) {
 			await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' });
 		}
-		setTimeout(() => ctx.harness.abort(), 100);
-		const started = Date.now();
-		const error = await expectTikTokError(ctx, tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
-		expect(error.message).toContain('[request_cancelled]');
-		expect(Date.now() - started).toBeLessThan(2000);
+		// From here the clock is jest's and stands still, so the 7th call waits in pacing until the
+		// test moves it (never: the wait is a 5 s window). The HTTP exchanges are real: Node's sockets
+		// and jest's promise jobs are left to the real event loop.
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+		try {
+			const started = Date.now();
+			const seventh = settle(async () => await tikTokApiRequest.call(ctx, 'POST', ENDPOINTS.inboxVideoInit, { body: SMALL_UPLOAD, rateLimit: 'init' }));
+			// cancel once the call is parked in pacing's wait (its sleep is the one pending timer)
+			while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+			ctx.harness.abort();
+			// the cancel path does no I/O: it settles within a few turns of the event loop (no clock needed)
+			let settled = false;
+			void seventh.then(() => (settled = true));
+			for (let turn = 0; turn < 100 && !settled; turn++) await new Promise((resolve) => setImmediate(resolve));
+			expect(settled).toBe(true);
+			const { error } = await seventh;
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect((error as NodeApiError).message).toContain('[request_cancelled]');
+			expect(Date.now()).toBe(started); // ended by the cancel, not by waiting the window out
+			expect(sandbox.log).toHaveLength(6); // the cancelled call was never sent
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 });
 

@@ -418,37 +418,62 @@ describe('uploadChunks against a fake upload endpoint (real n8n-core httpRequest
 		expect(server.requests).toBe(2);
 	});
 
-	it('stops promptly with UploadCancelledError when aborted mid-upload', async () => {
+	it('stops with UploadCancelledError when aborted mid-upload', async () => {
 		const video = videoBytes(30_000_000);
 		const plan = planChunks(video.length, 10_000_000);
 		const controller = new AbortController();
+		// Chunk 2 is never answered and the idle timeout is 10 minutes, so only the abort can end this
+		// upload before jest's test timeout. The abort comes when chunk 2's request reached the server
+		// (an event, not a timer), so it always lands while that chunk is in flight.
 		const server = await fake(plan.chunkSize, {
 			holdIndex: 1,
 			onChunkStart: (i) => {
-				if (i === 1) setTimeout(() => controller.abort(), 50);
+				if (i === 1) controller.abort();
 			},
 		});
-		const started = Date.now();
-		const error = await upload(server, await memorySource(video), plan, { signal: controller.signal }).catch((e: unknown) => e);
+		const error = await upload(server, await memorySource(video), plan, { signal: controller.signal, idleTimeoutMs: 10 * 60_000 }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(UploadCancelledError);
 		expect((error as UploadCancelledError).bytesAccepted).toBe(10_000_000);
 		expect((error as UploadCancelledError).chunkIndex).toBe(1);
-		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(server.received).toBe(10_000_000);
+		expect(server.requests).toBe(2);
 	});
 
 	it('stops with UploadCancelledError when aborted during a retry wait', async () => {
 		const video = videoBytes(6_000_000);
 		const plan = planChunks(video.length);
 		const controller = new AbortController();
-		// The abort is timed from the first PUT's arrival (not from the test's start), so a loaded machine
-		// cannot fire it before anything was sent; the 503 answer is followed by a 60 s retry wait.
-		const server = await fake(plan.chunkSize, {
-			status: { index: 0, status: 503, times: 5 },
-			onChunkStart: () => setTimeout(() => controller.abort(), 100),
-		});
-		const pending = upload(server, await memorySource(video), plan, { signal: controller.signal, retryBaseDelayMs: 60_000 });
-		await expect(pending).rejects.toBeInstanceOf(UploadCancelledError);
+		const server = await fake(plan.chunkSize, { status: { index: 0, status: 503, times: 5 } });
+		// The 503 is followed by a wait of RETRY_WAIT_MS (n8n-workflow's sleep, a setTimeout): the abort
+		// comes the moment that wait begins (an event, not a timer racing the answer), and the wait is
+		// long enough that only the abort can end it before jest's test timeout.
+		const RETRY_WAIT_MS = 987_654;
+		const setTimeoutOfNode = global.setTimeout;
+		const retryWaits: NodeJS.Timeout[] = [];
+		const timers = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+			const timer = setTimeoutOfNode(callback, ms);
+			if (ms === RETRY_WAIT_MS) {
+				retryWaits.push(timer);
+				queueMicrotask(() => controller.abort());
+			}
+			return timer;
+		}) as typeof setTimeout);
+		try {
+			const pending = upload(server, await memorySource(video), plan, { signal: controller.signal, retryBaseDelayMs: RETRY_WAIT_MS }).catch((e: unknown) => e);
+			let settled = false;
+			void pending.then(() => (settled = true));
+			while (!controller.signal.aborted) await new Promise((resolve) => setImmediate(resolve));
+			// from the abort on, nothing is sent or read: the upload settles within a few event-loop turns
+			for (let turn = 0; turn < 100 && !settled; turn++) await new Promise((resolve) => setImmediate(resolve));
+			expect(settled).toBe(true);
+			expect(await pending).toBeInstanceOf(UploadCancelledError);
+		} finally {
+			timers.mockRestore();
+			// a wait the abort did not end must not keep jest running for 16 minutes
+			for (const timer of retryWaits) clearTimeout(timer);
+		}
+		expect(retryWaits).toHaveLength(1);
+		expect(server.statuses).toEqual([503]);
 		expect(server.requests).toBe(1);
 	});
 

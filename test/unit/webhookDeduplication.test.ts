@@ -81,13 +81,13 @@ describe('checkAndRemember', () => {
 	});
 
 	it('forgets events after the 72-hour window', () => {
-		expect(DEDUP_WINDOW_SEC).toBe(72 * 3600);
+		const hours72 = 72 * 3600;
 		const data: IDataObject = {};
 		checkAndRemember(data, 'wf/n', 'k1', NOW);
-		expect(checkAndRemember(data, 'wf/n', 'k1', NOW + DEDUP_WINDOW_SEC)).toBe('duplicate');
+		expect(checkAndRemember(data, 'wf/n', 'k1', NOW + hours72)).toBe('duplicate');
 		resetLocalDeduplication();
 		const later = JSON.parse(JSON.stringify({ tiktokSeenEvents: [['k1', NOW]] })) as IDataObject;
-		expect(checkAndRemember(later, 'wf/n', 'k1', NOW + DEDUP_WINDOW_SEC + 1)).toBe('new');
+		expect(checkAndRemember(later, 'wf/n', 'k1', NOW + hours72 + 1)).toBe('new');
 		expect(rememberedCount(later)).toBe(1);
 	});
 

@@ -96,7 +96,7 @@ export const photoPostProperties: INodeProperties[] = [
 		displayName: 'Cover Photo Index',
 		name: 'coverIndex',
 		type: 'number',
-		typeOptions: { minValue: 0, maxValue: 34 },
+		typeOptions: { minValue: 0, maxValue: 34, numberPrecision: 0 },
 		default: 0,
 		description: 'Which photo is the cover, counted from 0: 0 is the first photo, 1 the second',
 	},

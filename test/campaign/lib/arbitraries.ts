@@ -184,7 +184,7 @@ export const badBinary: fc.Arbitrary<BadBinary> = fc.oneof<fc.Arbitrary<BadBinar
 	fc.constant({ kind: 'missing binary field', label: 'item without binary', item: { json: { caption: 'x' } } as INodeExecutionData }),
 ).filter((b) => b.binaryPropertyName !== 'data ');
 
-// ---------- URLs (credential environment NOT Custom) ----------
+// ---------- URLs (credential with private addresses not allowed) ----------
 
 const octet = fc.integer({ min: 0, max: 255 });
 const privateIPv4 = fc.oneof(

@@ -168,3 +168,21 @@ export function clearErrorProblem(error: unknown): string | undefined {
 }
 
 export const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A request the sandbox has not answered yet and whose connection is still open. */
+const open = (entry: Sandbox['log'][number]) => entry.status === null && entry.dropped !== true;
+
+/** A publish that will still change without a further request: bytes all there (or a pull), processing not over. */
+const stillProcessing = (record: ReturnType<Sandbox['publishes']['get']> & object) =>
+	record.status.startsWith('PROCESSING_') &&
+	(record.source === 'PULL_FROM_URL' || (record.videoSize !== null && record.bytesReceived >= record.videoSize));
+
+/**
+ * Resolves once nothing can change in the sandbox any more: no request in flight, and no publish that
+ * has all its bytes and is still being processed (a half-sent upload cannot go on: the run has ended,
+ * so nobody sends the rest). Then "was it posted?" has its final answer, whatever the machine's speed.
+ * Polled every 10 ms; jest's test timeout bounds it.
+ */
+export async function sandboxSettled(sandbox: Sandbox): Promise<void> {
+	while (sandbox.log.some(open) || [...sandbox.publishes.values()].some(stillProcessing)) await sleepMs(10);
+}

@@ -1,6 +1,6 @@
 'use strict';
 /*
- * Drives a real n8n 2.41.1 (installed by scripts/n8n-install.js) with a throwaway or persistent user folder:
+ * Drives a real n8n (2.41.1, or the version of `install`; scripts/n8n-install.js) with a throwaway or persistent user folder:
  * CLI (import:credentials, import:workflow, execute --id --rawOutput, ...) and `n8n start` as a server.
  */
 const fs = require('node:fs');
@@ -47,6 +47,9 @@ class N8nInstance {
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			NODE_ENV: 'production',
+			// n8n 1.x keeps binary data in memory by default ('default' mode) and `execute --rawOutput` then prints
+			// whole videos as base64, more than the process flushes before it exits: use 2.x's default instead.
+			...(Number(String(this.install.version ?? '2').split('.')[0]) < 2 ? { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } : {}),
 			...this.extraEnv,
 			...extra,
 		});
@@ -165,7 +168,10 @@ class N8nInstance {
 				async () => {
 					if (proc.exited) throw Object.assign(new Error(`n8n exited (${proc.exited.code ?? proc.exited.signal}):\n${tail(proc.output)}`), { fatal: true });
 					const r = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-					return r && r.status === 200;
+					if (!r || r.status !== 200) return false;
+					// n8n 1.x answers readiness before its REST controllers are mounted (they answer 404 until then)
+					const settings = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+					return Boolean(settings && settings.status === 200);
 				},
 				{ timeoutMs, intervalMs: 500, what: `n8n on ${url}` },
 			);

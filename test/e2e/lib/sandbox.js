@@ -126,8 +126,12 @@ class SandboxClient {
 const CLIENT_KEY = 'sandbox-client-key';
 const CLIENT_SECRET = 'sandbox-client-secret';
 
-/** An n8n credential of this package pointed at the sandbox, as `n8n import:credentials` takes it. */
-function sandboxCredential({ id, name, sandbox, oauthTokenData }) {
+/**
+ * An n8n credential of this package pointed at the sandbox, as `n8n import:credentials` takes it.
+ * `allowPrivateNetworks` (the credential's private-address switch) is on by default: the sandbox serves
+ * the media on 127.0.0.1.
+ */
+function sandboxCredential({ id, name, sandbox, oauthTokenData, allowPrivateNetworks = true }) {
 	const data = {
 		environment: 'custom',
 		apiBaseUrl: sandbox.apiBaseUrl,
@@ -135,6 +139,7 @@ function sandboxCredential({ id, name, sandbox, oauthTokenData }) {
 		customTokenUrl: sandbox.tokenUrl,
 		clientId: CLIENT_KEY,
 		clientSecret: CLIENT_SECRET,
+		allowPrivateNetworks,
 	};
 	if (oauthTokenData) data.oauthTokenData = oauthTokenData;
 	return { ...(id ? { id } : {}), name, type: 'tikTokOAuth2Api', data };

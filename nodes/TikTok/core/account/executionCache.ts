@@ -7,21 +7,22 @@ import type { CreatorInfo } from './creatorInfo';
 /** State shared by the items of one execution (read once, used by every item). */
 export interface ExecutionCache {
 	creatorInfo?: CreatorInfo;
-	customEnvironment?: boolean;
+	allowPrivateNetworks?: boolean;
 	/** Why this credential cannot post directly (Drafts Only, or no video.publish granted); null = it can. */
 	directPostBlocker?: string | null;
 }
 
 /**
- * The credential's environment is Custom (a TikTok stand-in): only then may URLs point at private
- * or loopback hosts.
+ * The credential's Allow Private Network Addresses switch: only then may media URLs use http:// or
+ * point at private, loopback or link-local hosts. Independent of the environment (TikTok / Custom),
+ * which only says where TikTok's API is.
  */
-export async function isCustomEnvironment(ctx: IExecuteFunctions, cache: ExecutionCache): Promise<boolean> {
-	if (cache.customEnvironment === undefined) {
+export async function allowsPrivateNetworks(ctx: IExecuteFunctions, cache: ExecutionCache): Promise<boolean> {
+	if (cache.allowPrivateNetworks === undefined) {
 		const credentials = await ctx.getCredentials(TIKTOK_CREDENTIAL_NAME);
-		cache.customEnvironment = credentials.environment === 'custom';
+		cache.allowPrivateNetworks = credentials.allowPrivateNetworks === true;
 	}
-	return cache.customEnvironment;
+	return cache.allowPrivateNetworks;
 }
 
 /**

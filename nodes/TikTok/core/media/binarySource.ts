@@ -1,8 +1,14 @@
-/** Opens the video held in an item's binary field as a VideoSource (streamed when n8n stores it outside the item). */
+/**
+ * Opens the video held in an item's binary field as a VideoSource: streamed when n8n stores it in its
+ * filesystem (or s3) store, the Buffer itself in memory mode and in database mode (n8n's database store
+ * loads the whole file for any read, a stream included, so the Buffer costs nothing more and can be
+ * read at any offset, e.g. a header at the end of the file).
+ */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { BufferVideoSource } from './bufferSource';
 import { resolveVideoContentType } from './mediaType';
+import { skippingStreamReader, type ForwardReader } from './moovAtEnd';
 import { StreamVideoSource, type ByteStream } from './streamSource';
 import { checkHead, type VideoSource } from './videoSource';
 
@@ -13,9 +19,24 @@ function validSize(n: unknown): n is number {
 	return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 }
 
+/** n8n's store of a binary: the prefix of its id (`filesystem-v2:…`, `database:…`, `s3:…`). */
+function storeOf(binaryId: string): string {
+	return binaryId.split(':')[0];
+}
+
+/** A second reader of a stored binary, or why there is none. */
+function storedReader(ctx: IExecuteFunctions, binaryId: string): () => ForwardReader | string {
+	const store = storeOf(binaryId);
+	if (store === 'filesystem' || store === 'filesystem-v2') {
+		// a second pass over the local file, read forward up to the header
+		return () => skippingStreamReader(async () => (await ctx.helpers.getBinaryStream(binaryId, BINARY_READ_HINT)) as unknown as ByteStream & AsyncIterable<unknown>);
+	}
+	return () => `n8n keeps this binary in its "${store}" store, which the node does not read twice`;
+}
+
 /**
- * Opens the video held in the item's binary field `binaryPropertyName`. Streams it when it is stored
- * outside the item (binary has an id: filesystem/database/S3 mode), else uses the in-memory buffer.
+ * Opens the video held in the item's binary field `binaryPropertyName`. Streams it when n8n stores it
+ * in its filesystem or S3 store, else uses the Buffer (memory mode, database mode).
  * Throws (before anything is sent) when the field is missing or empty, its size is unknown, or it is
  * not an MP4/MOV/WebM video (by MIME type/extension and by its first bytes).
  */
@@ -32,7 +53,7 @@ export async function openBinarySource(
 	const label = `The binary field "${name}"`;
 	const fileName = binary.fileName;
 
-	if (binary.id) {
+	if (binary.id && storeOf(binary.id) !== 'database') {
 		const meta = await ctx.helpers.getBinaryMetadata(binary.id);
 		const size = validSize(meta.fileSize) ? meta.fileSize : binary.bytes;
 		if (size === 0 || meta.fileSize === 0) {
@@ -48,7 +69,7 @@ export async function openBinarySource(
 		});
 		const stream = (await ctx.helpers.getBinaryStream(binary.id, BINARY_READ_HINT)) as unknown as ByteStream;
 		const source = new StreamVideoSource(
-			{ size, contentType, fileName: meta.fileName ?? fileName, origin: 'binary', label },
+			{ size, contentType, fileName: meta.fileName ?? fileName, origin: 'binary', label, readerAt: storedReader(ctx, binary.id) },
 			stream,
 		);
 		await checkHead(source, contentType, label);

@@ -1,4 +1,5 @@
 /** A video source over a Buffer in memory (n8n's in-memory binary mode): chunks are views, no copy. */
+import { bufferReader, type ForwardReader } from './moovAtEnd';
 import { assertPlanFits, HEAD_BYTES, type ChunkLayout, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 export class BufferVideoSource implements VideoSource {
@@ -29,6 +30,10 @@ export class BufferVideoSource implements VideoSource {
 		for (const c of plan.chunks) {
 			yield { index: c.index, start: c.start, end: c.end, data: this.buffer.subarray(c.start, c.end + 1) };
 		}
+	}
+
+	readerAt(): ForwardReader {
+		return bufferReader(this.buffer);
 	}
 
 	close(): void {

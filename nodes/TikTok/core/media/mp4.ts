@@ -1,9 +1,9 @@
 /**
  * Reads what an MP4/MOV file's header says about its video (duration, picture size, frame rate) from
- * the file's first bytes, e.g. the first 1 MiB given by the video source's head(). That works when the
- * moov box comes before the media data ("fast start"); when mdat comes first, the header is at the end
- * of the file, out of reach of a forward-only stream, and the caller says so instead (TikTok then
- * checks these values itself, after the upload). Pure functions, no I/O.
+ * a buffer that starts with the file's first bytes (the first 1 MiB given by the video source's head())
+ * or with the moov box itself. When mdat comes first, the header is at the end of the file: the result
+ * says where the next top-level box starts, and moovAtEnd.ts reads it there when the source allows.
+ * Pure functions, no I/O.
  *
  * Boxes read (ISO/IEC 14496-12, QuickTime uses the same layout for these):
  *   moov/mvhd                          duration of the presentation
@@ -21,9 +21,16 @@ export interface Mp4Header {
 	/**
 	 * `read`: the moov box starts within these bytes (fields it holds are set; a field whose box lies
 	 * beyond them stays undefined). `moov_not_at_start`: the media data (or the end of these bytes)
-	 * comes first. `unreadable`: not an MP4/MOV file, or its boxes are damaged.
+	 * comes first. `moov_unreachable`: it is at the end and could not be read there (`reason`).
+	 * `unreadable`: not an MP4/MOV file, or its boxes are damaged.
 	 */
-	status: 'read' | 'moov_not_at_start' | 'unreadable';
+	status: 'read' | 'moov_not_at_start' | 'moov_unreachable' | 'unreadable';
+	/** moov_not_at_start: where the first top-level box beyond these bytes starts (after mdat) */
+	nextBoxAt?: number;
+	/** moov_unreachable: why, for the output's note */
+	reason?: string;
+	/** read: where the moov box was, at the start of the file or (moovAtEnd.ts) at its end */
+	headerAt?: 'start' | 'end';
 	durationSec?: number;
 	width?: number;
 	height?: number;
@@ -208,6 +215,7 @@ export function readMp4Header(head: Buffer): Mp4Header {
 	if (!Buffer.isBuffer(head) || head.length < 8) return { status: 'unreadable' };
 	let offset = 0;
 	let first = true;
+	let afterMedia = false;
 	while (offset + 8 <= head.length) {
 		const box = readBox(head, offset, head.length);
 		if (!box) return { status: 'unreadable' };
@@ -215,12 +223,18 @@ export function readMp4Header(head: Buffer): Mp4Header {
 			if (!FIRST_BOX_TYPES.has(box.type)) return { status: 'unreadable' };
 			first = false;
 		}
-		if (box.type === 'moov') return readMoov(head, box);
-		if (box.type === 'mdat' || box.end === undefined) return { status: 'moov_not_at_start' };
+		if (box.type === 'moov') {
+			// a moov after the media data and cut off here is read whole from the file (moovAtEnd.ts)
+			if (afterMedia && box.end !== undefined && box.end > head.length) return { status: 'moov_not_at_start', nextBoxAt: box.start };
+			return { ...readMoov(head, box), headerAt: afterMedia ? 'end' : 'start' };
+		}
+		if (box.end === undefined) return { status: 'moov_not_at_start' };
+		if (box.end > head.length) return { status: 'moov_not_at_start', nextBoxAt: box.end };
+		if (box.type === 'mdat') afterMedia = true;
 		offset = box.end;
 	}
 	// the boxes before moov (e.g. a large free box) fill the bytes we have
-	return { status: 'moov_not_at_start' };
+	return { status: 'moov_not_at_start', nextBoxAt: offset };
 }
 
 /** Duration in seconds from the header in `head`, or undefined when it cannot be read from these bytes. */

@@ -7,6 +7,8 @@
  */
 import { errorText, safeCause } from '../http/failures';
 import { formatBytes } from '../tiktok/wording';
+import { FetchError } from './fetchGuard';
+import type { ForwardReader } from './moovAtEnd';
 import { assertPlanFits, HEAD_BYTES, largestChunkLength, type ChunkLayout, type SourceChunk, type SourceMeta, type VideoSource, type VideoSourceStats } from './videoSource';
 
 /** Anything a Readable offers that we use; typed structurally (runtime code may not import `stream`). */
@@ -28,6 +30,7 @@ export class StreamVideoSource implements VideoSource {
 	readonly fileName?: string;
 	readonly origin: 'binary' | 'download';
 	readonly stats: VideoSourceStats = { largestAllocation: 0, allocations: 0 };
+	readonly readerAt?: () => ForwardReader | string;
 
 	private readonly label: string;
 	private readonly iterator: AsyncIterator<unknown>;
@@ -48,6 +51,7 @@ export class StreamVideoSource implements VideoSource {
 		this.fileName = meta.fileName;
 		this.origin = meta.origin;
 		this.label = meta.label;
+		this.readerAt = meta.readerAt;
 		this.iterator = stream[Symbol.asyncIterator]();
 	}
 
@@ -68,6 +72,8 @@ export class StreamVideoSource implements VideoSource {
 		} catch (error) {
 			failure = error ?? new Error('unknown error');
 		}
+		// a download's limits (stall, deadline, cancel) already say where and how far
+		if (failure instanceof FetchError) throw failure;
 		if (!result) {
 			throw new Error(
 				`Reading ${this.label.replace(/^The /, 'the ')} failed after ${formatBytes(this.bytesRead)} of ${formatBytes(this.size)} (${errorText(failure)})`,

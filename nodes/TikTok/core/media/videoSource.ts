@@ -7,6 +7,7 @@
  */
 import { formatBytes } from '../tiktok/wording';
 import { checkVideoBytes, type VideoContentType } from './mediaType';
+import type { ForwardReader } from './moovAtEnd';
 
 /** How many bytes `head()` returns at most (for MP4 duration and file type sniffing). */
 export const HEAD_BYTES = 1_048_576;
@@ -48,6 +49,11 @@ export interface VideoSource {
 	head(): Promise<Buffer>;
 	/** Releases the underlying stream. Safe to call more than once. */
 	close(): void;
+	/**
+	 * A second, forward-only reader of the same file at any offset (to read a header at its end
+	 * before the upload), or why there is none. Undefined: none.
+	 */
+	readerAt?(): ForwardReader | string;
 	readonly stats?: VideoSourceStats;
 }
 
@@ -59,6 +65,8 @@ export interface SourceMeta {
 	origin: 'binary' | 'download';
 	/** e.g. 'The binary field "data"' — used at the start of error messages. */
 	label: string;
+	/** see VideoSource.readerAt */
+	readerAt?: () => ForwardReader | string;
 }
 
 /** A plan made for another size would cut the video wrong. */

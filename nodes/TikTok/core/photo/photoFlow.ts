@@ -9,7 +9,7 @@ import { NodeApiError, type IExecuteFunctions, type INodeExecutionData } from 'n
 
 import { assertExpectedAccount } from '../account/accountCheck';
 import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
-import { assertDirectPostAllowed, isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
+import { allowsPrivateNetworks, assertDirectPostAllowed, type ExecutionCache } from '../account/executionCache';
 import { creatorProblems } from '../post/directPostRules';
 import { stillWithTikTok, waitAndFinish, type PendingPost } from '../post/followPosts';
 import { postedKeys, skippedItem, type HandOverGuard, type PostedKeys } from '../post/postedKeys';
@@ -119,7 +119,7 @@ async function checkBeforeInit(
 	const { post } = request;
 	const refuse = (problems: string[], outcome?: string) => refusedItemError(ctx.getNode(), problems, { itemIndex, outcome });
 	if (post.mode === 'direct') await assertDirectPostAllowed(ctx, itemIndex, cache);
-	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await isCustomEnvironment(ctx, cache) });
+	const urlProblems = photoUrlProblems(post.imageUrls, { allowPrivateNetworks: await allowsPrivateNetworks(ctx, cache) });
 	if (urlProblems.length) throw refuse(urlProblems);
 
 	// The photos' own servers, before any call to TikTok: a bad photo must not cost a post.

@@ -1,47 +1,40 @@
 /**
  * Reads the first bytes of each photo (one ranged GET per photo, a few at a time) so the photo node
  * can refuse, before TikTok is called, what TikTok would fail after pulling the photos. The verdict
- * itself is pure (photoVerdict.ts judgePhoto); this module only asks the photos' servers.
+ * itself is pure (photoVerdict.ts judgePhoto); this module only asks the photos' servers, through the
+ * fetch module (media/fetch.ts: n8n's request helper and its SSRF protection; the photo head limits).
  *
  * - `Range: bytes=0-65535` and `Accept-Encoding: identity`: the head as stored, never the whole
- *   photo. A server that ignores Range (200) is read up to the same limit, then the stream is closed.
+ *   photo. A server that ignores Range (200) is read up to the same limit, then the request is closed.
  * - Redirects are not followed: TikTok does not follow them either (docs/tiktok-api.md §6).
  */
-import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { errorText, isAbortError } from '../http/failures';
-import { discardBody, responseHeader, type FullResponse } from '../http/responses';
+import { responseHeader } from '../http/responses';
+import { openFetch, type OpenFetch } from '../media/fetch';
+import { FetchError } from '../media/fetchGuard';
+import { fetchLimits } from '../media/fetchLimits';
+import { tryParseUrl } from '../media/urlSafety';
 import { NOTHING_SENT } from '../tiktok/wording';
 import { judgePhoto, PHOTO_HEAD_BYTES, statedTotalBytes, type PhotoHeadFetch, type PhotoVerdict } from './photoVerdict';
 
 /** Photos read at the same time: quick for 35 photos, gentle on a small shop's server. */
 const PARALLEL_READS = 4;
-/** A photo server that does not answer within this time is reported, not waited for. */
-const READ_TIMEOUT_MS = 30_000;
 
-/** Collects at most `limit` bytes from a response body, then closes it. */
-async function readAtMost(body: unknown, limit: number): Promise<Buffer> {
-	if (Buffer.isBuffer(body)) return body.subarray(0, limit);
-	const stream = body as AsyncIterable<unknown> | null;
-	if (!stream || typeof stream[Symbol.asyncIterator] !== 'function') return Buffer.alloc(0);
+/** Collects at most `limit` bytes of the body, then closes the request. */
+async function readAtMost(opened: OpenFetch, limit: number): Promise<Buffer> {
 	const pieces: Buffer[] = [];
 	let length = 0;
 	try {
-		for await (const piece of stream) {
-			const buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
-			pieces.push(buffer);
-			length += buffer.length;
-			if (length >= limit) break; // leaving the loop closes the stream: the rest is never downloaded
+		for (let piece = await opened.body.nextPiece(); piece; piece = await opened.body.nextPiece()) {
+			pieces.push(piece);
+			length += piece.length;
+			if (length >= limit) break; // the rest is never downloaded
 		}
 	} finally {
-		discardBody(body);
+		opened.body.destroy();
 	}
 	return Buffer.concat(pieces, length).subarray(0, limit);
-}
-
-/** The network failure in words, without a URL's query string (it can hold a signature). */
-function messageOf(error: unknown): string {
-	return errorText(error).replace(/\?[^\s'")]*/g, '');
 }
 
 function cancelled(ctx: IExecuteFunctions): NodeOperationError {
@@ -50,44 +43,46 @@ function cancelled(ctx: IExecuteFunctions): NodeOperationError {
 	});
 }
 
+/** A fetch failure as what the verdict needs; a cancel is the item's error. */
+function failed(ctx: IExecuteFunctions, error: unknown): PhotoHeadFetch {
+	if (error instanceof FetchError && error.kind === 'cancelled') throw cancelled(ctx);
+	if (error instanceof FetchError && error.kind === 'ssrf') return { kind: 'refused_by_n8n', message: error.message };
+	if (error instanceof FetchError) return { kind: 'network_error', message: error.detail ?? error.message };
+	return { kind: 'network_error', message: (error as Error)?.message ?? String(error) };
+}
+
 /** Asks one photo's server for its first bytes. Never throws for what the server answers. */
 export async function fetchPhotoHead(ctx: IExecuteFunctions, url: string, signal?: AbortSignal): Promise<PhotoHeadFetch> {
-	const options: IHttpRequestOptions = {
-		method: 'GET',
-		url,
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-		timeout: READ_TIMEOUT_MS,
-		headers: { Range: `bytes=0-${PHOTO_HEAD_BYTES - 1}`, 'Accept-Encoding': 'identity' },
-		...(signal ? { abortSignal: signal } : {}),
-	};
-	let response: FullResponse;
+	let opened: OpenFetch;
 	try {
-		response = (await ctx.helpers.httpRequest(options)) as FullResponse;
+		opened = await openFetch(ctx, {
+			url,
+			what: 'the photo',
+			action: 'read',
+			limits: { ...fetchLimits('photoHead'), maxBytes: Number.MAX_SAFE_INTEGER },
+			// photoUrlProblems already checked the URL's text; redirects are answers here
+			checkUrl: (next) => tryParseUrl(next) ?? new URL(next),
+			headers: { range: `bytes=0-${PHOTO_HEAD_BYTES - 1}` },
+			signal,
+		});
 	} catch (error) {
-		if (isAbortError(error, signal)) throw cancelled(ctx);
-		return { kind: 'network_error', message: messageOf(error) };
+		return failed(ctx, error);
 	}
-	const status = response.statusCode;
+	const status = opened.status;
 	if (status !== 200 && status !== 206) {
-		discardBody(response.body);
-		return { kind: 'http_error', status, location: responseHeader(response.headers, 'location') };
+		opened.body.destroy();
+		return { kind: 'http_error', status, location: responseHeader(opened.headers, 'location') };
 	}
 	const totalBytes = statedTotalBytes(status, {
-		contentRange: responseHeader(response.headers, 'content-range'),
-		contentLength: responseHeader(response.headers, 'content-length'),
-		contentEncoding: responseHeader(response.headers, 'content-encoding'),
+		contentRange: responseHeader(opened.headers, 'content-range'),
+		contentLength: responseHeader(opened.headers, 'content-length'),
+		contentEncoding: responseHeader(opened.headers, 'content-encoding'),
 	});
-	let head: Buffer;
 	try {
-		head = await readAtMost(response.body, PHOTO_HEAD_BYTES);
+		return { kind: 'answer', status, head: await readAtMost(opened, PHOTO_HEAD_BYTES), totalBytes };
 	} catch (error) {
-		if (isAbortError(error, signal)) throw cancelled(ctx);
-		return { kind: 'network_error', message: messageOf(error) };
+		return failed(ctx, error);
 	}
-	return { kind: 'answer', status, head, totalBytes };
 }
 
 /** Reads and judges every photo, in order, a few at a time. */

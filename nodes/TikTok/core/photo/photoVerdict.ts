@@ -25,7 +25,9 @@ export type PhotoHeadFetch =
 			totalBytes?: number;
 	  }
 	| { kind: 'http_error'; status: number; location?: string }
-	| { kind: 'network_error'; message: string };
+	| { kind: 'network_error'; message: string }
+	/** n8n's SSRF protection refused the request (with n8n's reason) */
+	| { kind: 'refused_by_n8n'; message: string };
 
 export interface PhotoCheck {
 	/** 1-based */
@@ -63,20 +65,22 @@ export function statedTotalBytes(
 	return length && /^\d+$/.test(length) ? Number(length) : undefined;
 }
 
+/** Why a photo whose server gave no usable answer fails the post. */
+function unansweredProblem(label: string, fetched: Exclude<PhotoHeadFetch, { kind: 'answer' }>): string {
+	if (fetched.kind === 'network_error') {
+		return `${label} could not be read (${fetched.message}). TikTok would fail the post with photo_pull_failed: check that the URL is public and reachable.`;
+	}
+	if (fetched.kind === 'refused_by_n8n') {
+		return `${label} was not read: ${fetched.message}. n8n's SSRF protection refuses private and local addresses: ask the n8n administrator to allow this host, or use a public URL (TikTok cannot pull a photo from a private network either).`;
+	}
+	return `${label}: ${httpProblem(fetched.status, fetched.location)}`;
+}
+
 /** Judges one photo from what its server answered: refuse what TikTok would fail, note what is unknown. */
 export function judgePhoto(position: number, total: number, url: string, fetched: PhotoHeadFetch): PhotoVerdict {
 	const label = photoLabel(position, total, url);
 	const check: PhotoCheck = { position, format: 'unknown' };
-	if (fetched.kind === 'network_error') {
-		return {
-			check,
-			warnings: [],
-			problem: `${label} could not be read (${fetched.message}). TikTok would fail the post with photo_pull_failed: check that the URL is public and reachable.`,
-		};
-	}
-	if (fetched.kind === 'http_error') {
-		return { check, warnings: [], problem: `${label}: ${httpProblem(fetched.status, fetched.location)}` };
-	}
+	if (fetched.kind !== 'answer') return { check, warnings: [], problem: unansweredProblem(label, fetched) };
 
 	const head: ImageHead = readImageHead(fetched.head);
 	check.format = head.format;

@@ -59,17 +59,22 @@ export function outcomeFromResponse(response: { body?: unknown; statusCode?: num
 }
 
 /**
- * Reads status, body and headers out of what `httpRequestWithAuthentication` throws. n8n-core
- * throws `NodeApiError` whose `cause` is the axios error (`cause.response.status`,
- * `cause.response.data` — a string because we request text — and `cause.response.headers`); after a
- * failed refresh the cause is client-oauth2's AuthError (`cause.body = {error, error_description,
- * log_id}`, HTTP >= 400 from the token endpoint, so a refused refresh) or n8n's "needs to be
- * reconnected" NodeOperationError; the credential's own preAuthentication marks a refused connect with
- * `tikTokTokenProblem`. Only those fields are copied.
+ * Reads status, body and headers out of what `httpRequestWithAuthentication` throws, in n8n 2.x's
+ * shape and in n8n 1.x's (docs/compatibility.md):
+ * - n8n 2.x: a `NodeApiError` whose `cause` is the axios error (`cause.response.status`,
+ *   `cause.response.data`, `cause.response.headers`); after a refused refresh the cause is
+ *   client-oauth2's AuthError (`cause.body = {error, error_description, log_id}`: HTTP >= 400 from
+ *   the token endpoint), n8n's "needs to be reconnected" NodeOperationError, or what the credential's
+ *   preAuthentication threw (`tikTokTokenProblem`, `tikTokRefreshRoute`, `body`);
+ * - n8n 1.x: a `NodeApiError` without `cause` (its class field resets it): the status as a string in
+ *   `httpCode` ('403'), the body in `context.data` only when it is an object (the transport asks for
+ *   bytes, so it is a Buffer); a refresh refused with HTTP >= 400 leaves `httpCode: 'EAUTH'` and
+ *   client-oauth2's words for TikTok's error code as the message.
+ * Only those fields are copied.
  */
 export function outcomeFromThrown(error: unknown, aborted = false): RawOutcome {
 	const chain = causeChain(error);
-	return httpAnswerIn(chain) ?? tokenRefusalIn(chain) ?? failureWithoutAnswer(chain, aborted);
+	return httpAnswerIn(chain) ?? httpAnswerInV1(chain) ?? tokenRefusalIn(chain) ?? refreshRefusalInV1(chain) ?? failureWithoutAnswer(chain, aborted);
 }
 
 /** The error and its causes, outermost first (at most five, no loops). */
@@ -100,6 +105,39 @@ function httpAnswerIn(chain: Array<Record<string, unknown>>): RawOutcome | undef
 	return undefined;
 }
 
+/** n8n 1.x's NodeApiError: the HTTP status in `httpCode` (a string), the body in `context.data` (bytes). */
+function httpAnswerInV1(chain: Array<Record<string, unknown>>): RawOutcome | undefined {
+	for (const rec of chain) {
+		if (typeof rec.httpCode !== 'string' || !/^\d{3}$/.test(rec.httpCode)) continue;
+		return { status: Number(rec.httpCode), bodyText: bodyToText(asRecord(rec.context)?.data) };
+	}
+	return undefined;
+}
+
+/**
+ * client-oauth2's words for each OAuth error code (its ERROR_RESPONSES, the same in n8n 1.123 and 2.41):
+ * all n8n 1.x keeps of a refresh TikTok refused with HTTP >= 400.
+ */
+const CLIENT_OAUTH2_WORDS: ReadonlyArray<[string, string]> = [
+	['invalid_request', 'The request is missing a required parameter'],
+	['invalid_client', 'Client authentication failed'],
+	['invalid_grant', 'The provided authorization grant'],
+	['unauthorized_client', 'The client is not authorized to request an authorization'],
+	['unsupported_grant_type', 'The authorization grant type is not supported'],
+	['access_denied', 'The resource owner or authorization server denied the request'],
+	['invalid_scope', 'The requested scope is invalid'],
+];
+
+/** n8n 1.x: a refresh refused with HTTP >= 400 (client-oauth2's AuthError, `httpCode: 'EAUTH'`). */
+function refreshRefusalInV1(chain: Array<Record<string, unknown>>): RawOutcome | undefined {
+	const auth = chain.find((rec) => rec.httpCode === 'EAUTH');
+	if (!auth) return undefined;
+	const message = typeof auth.message === 'string' ? auth.message : '';
+	const error = CLIENT_OAUTH2_WORDS.find(([, words]) => message.startsWith(words))?.[0];
+	const refusal: OAuthRefusal = error ? { error } : { errorDescription: scrubSecrets(message.slice(0, 300)) };
+	return { refused: { kind: 'refresh', refusal: { ...refusal, route: 'query_http_error', onlyTheCode: true } } };
+}
+
 /** TikTok's token endpoint refused (client-oauth2's `body`, or the credential's preAuthentication mark). */
 function tokenRefusalIn(chain: Array<Record<string, unknown>>): RawOutcome | undefined {
 	for (const rec of chain) {
@@ -111,6 +149,8 @@ function tokenRefusalIn(chain: Array<Record<string, unknown>>): RawOutcome | und
 				logId: typeof body.log_id === 'string' ? body.log_id : undefined,
 			};
 			const kind: TokenRefusalKind = rec.tikTokTokenProblem === 'connect_refused' ? 'connect' : 'refresh';
+			// the credential's own error says how far the refresh got; client-oauth2's AuthError is n8n's refresh answered with HTTP >= 400
+			if (kind === 'refresh') refusal.route = rec.tikTokRefreshRoute === 'query_then_body' ? 'query_then_body' : 'query_http_error';
 			return { status: typeof rec.status === 'number' ? rec.status : undefined, refused: { kind, refusal } };
 		}
 	}
@@ -121,13 +161,14 @@ function tokenRefusalIn(chain: Array<Record<string, unknown>>): RawOutcome | und
 function failureWithoutAnswer(chain: Array<Record<string, unknown>>, aborted: boolean): RawOutcome {
 	const messages = chain.map((rec) => (typeof rec.message === 'string' ? rec.message : ''));
 	const names = chain.map((rec) => (typeof rec.name === 'string' ? rec.name : ''));
-	const codes = chain.map((rec) => (typeof rec.code === 'string' ? rec.code : ''));
+	// n8n 1.x keeps a network error's code (ECONNREFUSED) only as its NodeApiError's httpCode
+	const codes = chain.map((rec) => (typeof rec.code === 'string' ? rec.code : typeof rec.httpCode === 'string' ? rec.httpCode : ''));
 	if (aborted || names.includes('CanceledError') || names.includes('AbortError') || codes.includes('ERR_CANCELED')) {
 		return { info: { code: 'request_cancelled' } };
 	}
 	if (messages.some((m) => /needs to be reconnected/i.test(m))) {
 		// n8n-core's wording for an invalid_grant answered with HTTP >= 400 (TikTok's body is not kept)
-		return { refused: { kind: 'refresh', refusal: { error: 'invalid_grant' } } };
+		return { refused: { kind: 'refresh', refusal: { error: 'invalid_grant', route: 'query_http_error' } } };
 	}
 	// n8n's "OAuth credentials not connected" / client-oauth2's "Unable to sign without access token":
 	// n8n's words about the stored token, not TikTok's, and no request was sent.

@@ -17,9 +17,12 @@ export const RECONNECT_MID_SENTENCE = `${RECONNECT.charAt(0).toLowerCase()}${REC
 /** What to do when TikTok refused to connect the credential. */
 export const CHECK_KEYS_AND_CONNECT =
 	'Check the Client Key and Client Secret in the credential (copy them again from the TikTok developer portal, no spaces), save, and click "Connect my account" again.';
-/** What happened when TikTok refused a refresh. */
+/** What happened when TikTok refused the refresh n8n made by itself and saved its answer (all n8n 1.x can do). */
 export const REFRESH_REFUSED =
-	'The access token had expired; n8n asked TikTok for a new one with the stored refresh token and TikTok refused, so the request could not be made.';
+	"The access token had expired; n8n refreshed it by itself, with client_key only in the token URL's query string, and TikTok refused, so the request could not be made. On n8n 1.x that is the only way: n8n 1.x runs no credential step around its refresh, so client_key cannot go in the form body, where TikTok documents it.";
+/** What happened when TikTok refused n8n's refresh with an HTTP error status (400, 401). */
+export const REFRESH_REFUSED_WITH_HTTP_ERROR =
+	"The access token had expired; n8n asked TikTok for a new one (client_key in the token URL's query string) and TikTok refused with an HTTP error status. n8n stops at such an answer, before the credential can ask again with client_key in the form body.";
 
 /**
  * Every error code of docs/tiktok-api.md: §2 generic v2 codes, §3.1 creator_info "cannot post"
@@ -163,7 +166,7 @@ export const TIKTOK_ERROR_CODES: Readonly<Record<string, TikTokExplanation>> = {
 	},
 	token_refresh_refused: {
 		summary: 'TikTok refused to refresh the access token',
-		hint: `${REFRESH_REFUSED} Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see the README ("Token refresh"): n8n sends client_key on a refresh only in the token URL's query string.`,
+		hint: `The access token had expired and TikTok refused to give a new one, so the request could not be made. The message has TikTok's reason (on n8n 2.x, for the credential's second try with client_key in the form body, as TikTok documents it; n8n 1.x can send client_key only in the token URL's query string). Check the Client Key and Client Secret, then ${RECONNECT_MID_SENTENCE} If TikTok's reason names client_key, see the README ("Token refresh").`,
 	},
 	request_cancelled: {
 		summary: 'The request to TikTok was cancelled',

@@ -4,7 +4,8 @@
  * - Signs through `helpers.httpRequestWithAuthentication('tikTokOAuth2Api', …)`, so n8n-core adds the
  *   Bearer token and, on HTTP 401, refreshes the token once (saving the rotated refresh token) and
  *   retries. We never ignore HTTP status errors: that 401 path depends on the request throwing.
- * - Reads the body as text and parses it with `parseJsonPreservingBigIntegers` (post ids stay exact).
+ * - Reads the body as bytes (n8n 1.x keeps an error's body only as an object) and parses it as UTF-8 with
+ *   `parseJsonPreservingBigIntegers` (post ids stay exact).
  * - Success only when `error.code === 'ok'`, whatever the HTTP status; anything else becomes a
  *   NodeApiError from errors.ts, built from a clean object (never from the thrown HTTP error, whose
  *   config holds the Authorization header). What an answer or a thrown error means is read by
@@ -112,7 +113,8 @@ export async function tikTokApiRequest<T = IDataObject>(
 		if (outcome.status === 401) {
 			// n8n-core refreshed and retried before this 401 reached us: did the refresh give a new token?
 			const refusal = await refusalOfLastRefresh(this, call.credentials, call.itemIndex);
-			if (refusal) throw tikTokTokenError(call.node, 'refresh', refusal, call.itemIndex);
+			// n8n refreshed by itself and saved TikTok's refusal (n8n 1.x; on 2.x the credential throws instead)
+			if (refusal) throw tikTokTokenError(call.node, 'refresh', { ...refusal, route: 'query' }, call.itemIndex);
 		}
 		throw tikTokApiError(call.node, parsed.info, call.itemIndex);
 	}
@@ -149,7 +151,8 @@ async function prepareCall(
 		url: `${baseUrl}${endpoint.startsWith('/') ? '' : '/'}${endpoint}`,
 		headers,
 		json: false,
-		encoding: 'text',
+		// bytes, not text: n8n 1.x keeps an error's body only when it is an object (a Buffer is one)
+		encoding: 'arraybuffer',
 		returnFullResponse: true,
 	};
 	if (query && Object.keys(query).length > 0) request.qs = query;

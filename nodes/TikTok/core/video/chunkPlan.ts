@@ -23,8 +23,6 @@ export const AUTO_SINGLE_REQUEST_MAX = MAX_CHUNK_SIZE;
  * the same memory ceiling as a single request, with few requests.
  */
 export const AUTO_CHUNK_SIZE = 32_000_000;
-/** The Chunk Size option's default value when the user adds it: 10,000,000 bytes. */
-export const DEFAULT_CHUNK_SIZE = 10_000_000;
 /** Largest video TikTok accepts: 4 GB. */
 export const MAX_VIDEO_SIZE = 4_000_000_000;
 /** TikTok accepts 1 to 1000 chunks. */

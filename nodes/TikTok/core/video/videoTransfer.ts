@@ -7,11 +7,13 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { CreatorInfo } from '../account/creatorInfo';
-import { isCustomEnvironment, type ExecutionCache } from '../account/executionCache';
+import { allowsPrivateNetworks, type ExecutionCache } from '../account/executionCache';
 import { openBinarySource } from '../media/binarySource';
 import { openDownloadSource } from '../media/download';
-import { readMp4Header } from '../media/mp4';
+import { FetchError } from '../media/fetchGuard';
+import type { Mp4Header } from '../media/mp4';
 import { assertDownloadableUrl, assertPullableUrl } from '../media/urlSafety';
+import { readVideoHeader } from '../media/videoHeader';
 import type { VideoSource } from '../media/videoSource';
 import type { HandOverGuard, PostedElsewhere } from '../post/postedKeys';
 import { isTikTokErrorCode, isTikTokRefusal } from '../tiktok/errors';
@@ -83,7 +85,7 @@ export async function chooseTransfer(
 	}
 	if (request.uploadMethod === 'download') return await downloadTransfer(ctx, itemIndex, request, cache);
 
-	const allowPrivateNetworks = await isCustomEnvironment(ctx, cache);
+	const allowPrivateNetworks = await allowsPrivateNetworks(ctx, cache);
 	try {
 		assertPullableUrl(request.videoUrl, { allowPrivateNetworks });
 	} catch (error) {
@@ -103,7 +105,7 @@ async function downloadTransfer(
 	request: VideoPostRequest,
 	cache: ExecutionCache,
 ): Promise<FileTransfer> {
-	const allowPrivateNetworks = await isCustomEnvironment(ctx, cache);
+	const allowPrivateNetworks = await allowsPrivateNetworks(ctx, cache);
 	try {
 		assertDownloadableUrl(request.videoUrl, { allowPrivateNetworks });
 	} catch (error) {
@@ -235,10 +237,17 @@ async function openSource(ctx: IExecuteFunctions, itemIndex: number, open: () =>
 	try {
 		return await open();
 	} catch (error) {
-		if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error, itemIndex);
-		// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline
-		throw refusedItemError(ctx.getNode(), [(error as Error).message], { itemIndex });
+		throw sourceError(ctx, itemIndex, error);
 	}
+}
+
+/** What could not be opened or read, told for the item. */
+function sourceError(ctx: IExecuteFunctions, itemIndex: number, error: unknown): Error {
+	if (error instanceof NodeOperationError) return asNodeError(ctx.getNode(), error, itemIndex);
+	// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline;
+	// n8n's own explanation (an SSRF refusal) goes before the outcome
+	const explained = error instanceof FetchError && error.description ? [error.description] : [];
+	return refusedItemError(ctx.getNode(), [(error as Error).message, ...explained], { itemIndex });
 }
 
 /**
@@ -252,7 +261,13 @@ async function openChecked(
 	creator: CreatorInfo | undefined,
 ): Promise<{ source: VideoSource; checks: VideoChecksReport }> {
 	const source = await openSource(ctx, itemIndex, open);
-	const header = source.contentType === 'video/webm' ? undefined : readMp4Header(await source.head());
+	let header: Mp4Header | undefined;
+	try {
+		header = source.contentType === 'video/webm' ? undefined : await readVideoHeader(source);
+	} catch (error) {
+		source.close();
+		throw sourceError(ctx, itemIndex, error);
+	}
 	const { problems, report } = checkVideoHeader(header, source.contentType, creator);
 	if (problems.length) {
 		source.close();
