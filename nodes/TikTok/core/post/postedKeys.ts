@@ -69,17 +69,24 @@ export interface PostedKeys {
 	endOfExecution(): Promise<number>;
 }
 
-export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
+/** The node's two store calls, one at a time in this process, each tried once more if it fails. */
+function storeCalls(ctx: IExecuteFunctions) {
 	const queueKey = `${ctx.getWorkflow().id ?? ''}\u0000${ctx.getNode().id}`;
+	const call = async <T>(itemIndex: number, outcome: string, what: () => Promise<T>) =>
+		await inQueue(queueKey, async () => await withOneRetry(ctx, { itemIndex, outcome }, what));
+	return {
+		record: async (itemIndex: number, values: string[], outcome = NOTHING_SENT) =>
+			await call(itemIndex, outcome, async () => await ctx.helpers.checkProcessedAndRecord(values, 'node', OPTIONS)),
+		forget: async (itemIndex: number, values: string[]) =>
+			await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed(values, 'node', OPTIONS)),
+	};
+}
+
+export function postedKeys(ctx: IExecuteFunctions): PostedKeys {
+	const { record, forget } = storeCalls(ctx);
 	const claimed = new Map<string, number>();
 	/** keys looked up (and not found) whose item has not reached its hand-over yet */
 	const looks = new Map<string, number>();
-	const call = async <T>(itemIndex: number, outcome: string, what: () => Promise<T>) =>
-		await inQueue(queueKey, async () => await withOneRetry(ctx, { itemIndex, outcome }, what));
-	const record = async (itemIndex: number, values: string[], outcome = NOTHING_SENT) =>
-		await call(itemIndex, outcome, async () => await ctx.helpers.checkProcessedAndRecord(values, 'node', OPTIONS));
-	const forget = async (itemIndex: number, values: string[]) =>
-		await call(itemIndex, NOTHING_SENT, async () => await ctx.helpers.removeProcessed(values, 'node', OPTIONS));
 
 	/** Every claimed key recorded once more: a value another process's write dropped is back. */
 	const recordAgain = async () => {
