@@ -41,26 +41,14 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const crypto = require('node:crypto');
 const { spawn, spawnSync } = require('node:child_process');
-const { Readable } = require('node:stream');
 
-const REPO_ROOT = path.resolve(__dirname, '..');
+const { REPO_ROOT, MB, MiB, say, round1, round2, median, loadAverage, build: buildInto, control, openBinaryDataService, createMedia } = require('./bench/common');
+
 const BUILD_DIR = path.join(REPO_ROOT, '.cache', 'bench-build');
 const CHILD = path.join(__dirname, 'bench', 'package-run.js');
 const CURL_SCRIPT = path.join(__dirname, 'bench', 'curl-upload.sh');
 const NODE_UPLOAD = path.join(__dirname, 'bench', 'node-upload.js');
-const MB = 1_000_000;
-const MiB = 1_048_576;
-
-const say = (msg) => process.stderr.write(`[bench] ${msg}\n`);
-const round1 = (n) => Math.round(n * 10) / 10;
-const round2 = (n) => Math.round(n * 100) / 100;
-const median = (xs) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const m = s.length >> 1;
-	return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** "60MB" = 60,000,000 bytes, "100MiB" = 104,857,600, "1GiB" = 1,073,741,824; a bare number is MiB. */
 function parseSize(text) {
@@ -97,57 +85,7 @@ function parseArgs(argv) {
 	return args;
 }
 
-function build() {
-	const t0 = Date.now();
-	const tsc = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
-	const r = spawnSync(tsc, ['-p', 'tsconfig.json', '--outDir', BUILD_DIR, '--declaration', 'false', '--sourceMap', 'false'], {
-		cwd: REPO_ROOT,
-		encoding: 'utf8',
-	});
-	if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}\n${r.stderr}`);
-	say(`built nodes/ into ${path.relative(REPO_ROOT, BUILD_DIR)} in ${Date.now() - t0} ms`);
-}
-
-// ---------- media, stored through n8n-core's BinaryDataService (filesystem mode) ----------
-
-async function openBinaryDataService(storagePath) {
-	require(require.resolve('reflect-metadata', { paths: [REPO_ROOT] }));
-	const { BinaryDataService } = require(require.resolve('n8n-core/dist/binary-data/binary-data.service', { paths: [REPO_ROOT] }));
-	const logger = { debug() {}, info() {}, warn() {}, error() {} };
-	logger.scoped = () => logger;
-	const service = new BinaryDataService(
-		{ mode: 'filesystem', localStoragePath: storagePath, signingSecret: 'bench' },
-		{ error() {}, warn() {}, info() {} },
-		logger,
-	);
-	await service.init();
-	return service;
-}
-
-async function createMedia(service, bytes, fileName) {
-	const { mp4Chunks } = require(path.join(REPO_ROOT, 'test', 'sandbox'));
-	const hash = crypto.createHash('sha256');
-	function* hashed() {
-		for (const piece of mp4Chunks(bytes, { durationSec: 10, seed: 'bench' })) {
-			hash.update(piece);
-			yield piece;
-		}
-	}
-	const t0 = Date.now();
-	const binary = await service.store(
-		{ type: 'execution', workflowId: 'bench', executionId: 'bench' },
-		Readable.from(hashed()),
-		{ fileName, mimeType: 'video/mp4', fileExtension: 'mp4' },
-	);
-	binary.fileName = fileName;
-	binary.mimeType = 'video/mp4';
-	binary.fileExtension = 'mp4';
-	const filePath = service.getPath(binary.id);
-	const size = fs.statSync(filePath).size;
-	if (size !== bytes) throw new Error(`stored ${size} bytes instead of ${bytes}`);
-	say(`stored ${fileName} (${bytes.toLocaleString('en-US')} bytes) as ${binary.id} in ${Date.now() - t0} ms`);
-	return { binary, filePath, size, sha256: hash.digest('hex'), label: fileName };
-}
+const build = () => buildInto(BUILD_DIR);
 
 // ---------- sandbox process ----------
 
@@ -162,16 +100,6 @@ function cpuSeconds(pid) {
 	} catch {
 		return NaN;
 	}
-}
-
-async function control(sandbox, method, what, json) {
-	const res = await fetch(`${sandbox.baseUrl}/__sandbox/${what}`, {
-		method,
-		headers: json === undefined ? {} : { 'content-type': 'application/json' },
-		body: json === undefined ? undefined : JSON.stringify(json),
-	});
-	if (!res.ok) throw new Error(`sandbox control ${what}: HTTP ${res.status}`);
-	return await res.json();
 }
 
 async function publishRecord(sandbox, publishId) {
@@ -319,8 +247,6 @@ async function statusWaitCheck(sandbox, media, chunkMb, processingMs) {
 function fmtMB(bytes) {
 	return round1(bytes / MB);
 }
-
-const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));

@@ -74,7 +74,7 @@ async function main() {
       a 12 MB test video is read from disk and sent to the sandbox inbox in chunks.
    2. Open "TikTok: publish Cloudinary videos on a schedule (sandbox)", click "Execute workflow"
       (the "Run now" trigger): two videos are published by URL (Upload Method Auto). Click it
-      again: "Skip videos already posted" lets nothing through, nothing is posted twice.
+      again: the node's Skip Already Posted option skips both, nothing is posted twice.
    3. Open "TikTok: publish a video when a WooCommerce product is created (sandbox)" (or the
       Shopify one) and click "Execute workflow": the trigger holds a pinned sample product, whose
       video URL and caption are built from its SKU (handle), name, price and tags.

@@ -15,7 +15,11 @@
  * allocUnsafe, allocUnsafeSlow are wrapped before anything else is loaded), the source's own stats,
  * the time from the first chunk PUT to the 201, and the node's output. Sends one result via IPC.
  *
- * Input: a JSON spec in process.argv[2] (see scripts/bench.js `runPackage`).
+ * Input: a JSON spec in process.argv[2] (see scripts/bench.js `runPackage`, scripts/bench-volume.js). Optional:
+ * - `items`: [{ parameters?, binary? }] several input items, each with its own parameter overrides (default: one
+ *   item holding `binary`);
+ * - `readOnly`: instead of running the node, read every item's binary to the end through the same n8n helper
+ *   and read size (the memory a run costs that only reads the file).
  */
 
 // ---- Buffer allocation instrumentation: installed before any other module is loaded ----
@@ -153,9 +157,11 @@ async function main() {
 	const binaryHelperFunctions = binaryHelpers.getBinaryHelperFunctions(additionalData, workflowStub.id);
 	const outbound = Container.get(OutboundHttp).requests();
 
-	const items = [{ json: {}, binary: { data: spec.binary } }];
+	const itemSpecs = spec.items ?? [{ binary: spec.binary }];
+	const allItems = itemSpecs.map((item) => ({ json: {}, ...(item.binary ? { binary: { data: item.binary } } : {}) }));
+	const items = allItems;
 	const inputData = { main: [items] };
-	const parameters = spec.parameters;
+	const parameterOf = (itemIndex) => ({ ...spec.parameters, ...(itemSpecs[itemIndex]?.parameters ?? {}) });
 	const abort = new AbortController();
 
 	// Timing of the transfer: first chunk PUT sent -> the 201 answer received.
@@ -179,7 +185,8 @@ async function main() {
 	const ctx = {
 		logger: silentLogger,
 		getNode: () => node,
-		getNodeParameter(name, _itemIndex = 0, ...rest) {
+		getNodeParameter(name, itemIndex = 0, ...rest) {
+			const parameters = parameterOf(itemIndex);
 			const value = Object.prototype.hasOwnProperty.call(parameters, name) ? parameters[name] : getPath(parameters, name);
 			if (value === undefined) {
 				if (rest.length > 0 && rest[0] !== undefined) return rest[0];
@@ -259,8 +266,14 @@ async function main() {
 	const t0 = performance.now();
 	let output;
 	let error;
+	const executions = [];
 	try {
-		output = await instance.execute.call(ctx);
+		if (spec.readOnly) {
+			output = [await readEveryBinary(ctx, allItems, videoSourceModule.BINARY_READ_HINT ?? 1_048_576)];
+		} else {
+			output = await instance.execute.call(ctx);
+			executions.push({ items: items.length, ms: performance.now() - t0 });
+		}
 	} catch (e) {
 		error = { message: e.message, description: e.description };
 	}
@@ -275,7 +288,9 @@ async function main() {
 	const result = {
 		ok: !error,
 		error,
-		json: output ? output[0][0].json : undefined,
+		json: output ? output[0][0]?.json : undefined,
+		outputs: output ? output[0].map((item) => item.json) : undefined,
+		executions,
 		idleRss,
 		peakRssSampled: peakRss,
 		maxRss: maxRssKb * 1024,
@@ -300,6 +315,18 @@ async function main() {
 		sourceStats: sourceStats ? { ...sourceStats } : undefined,
 	};
 	process.send(result, () => process.exit(0));
+}
+
+/** Reads each item's binary to its end with n8n's stream helper, keeping nothing: the read-only reference. */
+async function readEveryBinary(ctx, itemsToRead, readHint) {
+	const out = [];
+	for (const item of itemsToRead) {
+		let bytes = 0;
+		const stream = await ctx.helpers.getBinaryStream(item.binary.data.id, readHint);
+		for await (const piece of stream) bytes += piece.length;
+		out.push({ json: { bytesRead: bytes } });
+	}
+	return out;
 }
 
 main().catch((err) => {

@@ -37,6 +37,7 @@ import {
 } from './binary';
 import { TikTokOAuth2Api } from '../../credentials/TikTokOAuth2Api.credentials';
 import { resolveTikTokCredentialData, type TestCredentials } from './credentials';
+import { deduplicationHelpers, type ProcessedDataStore } from './deduplication';
 
 export const TEST_CREDENTIAL_TYPE = 'tikTokOAuth2Api';
 export const TEST_CREDENTIAL_REF = { id: 'cred-1', name: 'TikTok' };
@@ -57,6 +58,12 @@ export interface TestContextOptions {
 	mode?: 'manual' | 'trigger' | 'webhook' | 'internal';
 	/** override the node's credential reference (pacing key) */
 	credentialRef?: { id: string; name: string } | null;
+	/** n8n's deduplication store: with it, `helpers.checkProcessedAndRecord` & co. (n8n-core's own) work over it */
+	processedData?: ProcessedDataStore;
+	/** the workflow's id (default 'wf-1'): contexts with the same id and store are executions of one workflow */
+	workflowId?: string;
+	/** the node's id (default 'node-1'): its 'node'-scope deduplication row */
+	nodeId?: string;
 	/**
 	 * false: n8n-core's runPreAuthentication finds no hook on the credential, as n8n 1.x, which never
 	 * runs one for OAuth2 credentials (the rest of the request path stays n8n-core 2.41's)
@@ -129,8 +136,9 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 	const logs: LogLine[] = [];
 	const credentialRef = options.credentialRef === undefined ? TEST_CREDENTIAL_REF : options.credentialRef;
 
+	const workflowId = options.workflowId ?? 'wf-1';
 	const node: INode = {
-		id: 'node-1',
+		id: options.nodeId ?? 'node-1',
 		name: options.nodeName ?? 'TikTok',
 		type: options.nodeType ?? 'n8n-nodes-tiktok-content-posting.tikTokPublishVideo',
 		typeVersion: options.typeVersion ?? 1,
@@ -217,7 +225,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 	} as unknown as IWorkflowExecuteAdditionalData;
 	harness.additionalData = additionalData;
 	const workflowStub = {
-		id: 'wf-1',
+		id: workflowId,
 		name: 'Test workflow',
 		active: false,
 		settings: { binaryMode: 'separate' },
@@ -268,7 +276,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 		getExecutionCancelSignal: () => signal,
 		onExecutionCancellation: (handler: () => unknown) => signal.addEventListener('abort', () => handler(), { once: true }),
 		getExecutionId: () => 'exec-1',
-		getWorkflow: () => ({ id: 'wf-1', name: 'Test workflow', active: false }),
+		getWorkflow: () => ({ id: workflowId, name: 'Test workflow', active: false }),
 		getTimezone: () => 'UTC',
 		getRestApiUrl: () => 'http://localhost:5678/rest',
 		getInstanceBaseUrl: () => 'http://localhost:5678/',
@@ -313,6 +321,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
 			binaryToString: async (body: Buffer, encoding?: BufferEncoding) =>
 				(await binaryToBuffer(body)).toString(encoding ?? 'utf8'),
 			detectBinaryEncoding: () => 'UTF-8',
+			...(options.processedData ? deduplicationHelpers(options.processedData, workflowId, node) : {}),
 		},
 		nodeHelpers: {},
 	};

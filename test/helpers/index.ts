@@ -58,3 +58,4 @@ export * from './secrets';
 export * from './sandboxCredentials';
 export * from './webhookContext';
 export * from './oauthConnect';
+export * from './deduplication';

@@ -1,3 +1,6 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: runs in Node.js under jest, not inside n8n, so n8n's rules for node runtime code do not apply (README, Development) */
+import * as http from 'http';
+
 import { startSandbox, makeMp4, Sandbox } from '../sandbox';
 import { api, fileUploadInit, fetchStatus, putChunk, sha256, sleep, uploadAll, waitForFinal } from './helpers';
 
@@ -16,9 +19,17 @@ describe('sandbox fault scenarios', () => {
 	afterAll(() => sandbox.close());
 	beforeEach(() => {
 		sandbox.reset();
-		sandbox.configure({ faults: { chunkStatus: null, dropConnection: null, dropAfterAccept: null, stuckProcessing: false, failReason: null, initError: null, statusError: null, rejectMultiChunk: null } });
+		sandbox.configure({ faults: { chunkStatus: null, dropConnection: null, dropAfterAccept: null, holdChunk: null, stuckProcessing: false, failReason: null, initError: null, statusError: null, rejectMultiChunk: null } });
 		token = sandbox.mintToken().access_token;
 	});
+
+	/** Polls a condition on the sandbox's state (requests arrive asynchronously); fails after 5 s. */
+	const until = async (condition: () => boolean) => {
+		for (let waited = 0; !condition(); waited += 20) {
+			if (waited > 5000) throw new Error('condition not met within 5 s');
+			await sleep(20);
+		}
+	};
 
 	const startUpload = async (size = SIZE, chunk = MiB5, count = 2) => {
 		const res = await api(sandbox, token, 'POST', VIDEO_INIT, fileUploadInit(size, chunk, count));
@@ -56,6 +67,39 @@ describe('sandbox fault scenarios', () => {
 		expect((await putChunk(upload_url, video, 0, MiB5 - 1)).status).toBeNull();
 		const retry = await putChunk(upload_url, video, 0, MiB5 - 1);
 		expect(retry).toEqual({ status: 416, contentRange: `bytes 0-${MiB5 - 1}/${SIZE}` });
+		expect((await putChunk(upload_url, video, MiB5, SIZE - 1)).status).toBe(201);
+		expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
+	});
+
+	it('holdChunk: chunk N is not read for `ms` (logged as held at once), then stored and answered', async () => {
+		sandbox.configure({ faults: { holdChunk: { index: 1, ms: 300, times: 1 } } });
+		const { upload_url, publish_id } = await startUpload();
+		expect((await putChunk(upload_url, video, 0, MiB5 - 1)).status).toBe(206);
+		const held = putChunk(upload_url, video, MiB5, SIZE - 1);
+		await until(() => sandbox.log.filter((e) => e.method === 'PUT').length === 2);
+		expect(sandbox.log.filter((e) => e.method === 'PUT')[1]).toMatchObject({ chunkIndex: 1, held: true, status: null });
+		expect(sandbox.publishes.get(publish_id)!.bytesReceived).toBe(MiB5);
+		expect((await held).status).toBe(201);
+		expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
+	});
+
+	it('holdChunk: a sender gone during the hold leaves the chunk unstored; the chunk can be sent again', async () => {
+		sandbox.configure({ faults: { holdChunk: { index: 0, ms: 300, times: 1 } } });
+		const { upload_url, publish_id } = await startUpload();
+		const req = http.request(upload_url, {
+			method: 'PUT',
+			agent: false,
+			headers: { 'Content-Type': 'video/mp4', 'Content-Length': MiB5, 'Content-Range': `bytes 0-${MiB5 - 1}/${SIZE}` },
+		});
+		req.on('error', () => undefined);
+		req.write(video.subarray(0, 1000));
+		await until(() => sandbox.log.some((e) => e.method === 'PUT'));
+		req.destroy(); // the sending process dies mid-chunk
+		await until(() => sandbox.log.find((e) => e.method === 'PUT')?.errorCode === 'client_gone');
+		const entry = sandbox.log.filter((e) => e.method === 'PUT')[0];
+		expect(entry).toMatchObject({ chunkIndex: 0, held: true, errorCode: 'client_gone' });
+		expect(sandbox.publishes.get(publish_id)!.bytesReceived).toBe(0);
+		expect((await putChunk(upload_url, video, 0, MiB5 - 1)).status).toBe(206);
 		expect((await putChunk(upload_url, video, MiB5, SIZE - 1)).status).toBe(201);
 		expect(sandbox.publishes.get(publish_id)!.sha256).toBe(sha256(video));
 	});

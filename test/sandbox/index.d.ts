@@ -70,6 +70,7 @@ export interface SandboxOptions {
 		chunkStatus: ({ index: number; status?: number } & CountedFault) | null;
 		dropConnection: ({ index: number; afterBytes?: number } & CountedFault) | null;
 		dropAfterAccept: ({ index: number } & CountedFault) | null;
+		holdChunk: ({ index: number; ms?: number } & CountedFault) | null;
 		stuckProcessing: boolean;
 		failReason: string | null;
 		initError: ({ code?: string; status?: number; message?: string } & CountedFault) | null;

@@ -54,6 +54,8 @@ function defaultOptions() {
 			chunkStatus: null,
 			dropConnection: null,
 			dropAfterAccept: null,
+			// { index: 1, ms: 30000, times: 1 }: chunk `index`'s body is not read for `ms` (a stalled upload host)
+			holdChunk: null,
 			stuckProcessing: false,
 			failReason: null,
 			initError: null,

@@ -7,7 +7,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const { Transform, pipeline } = require('stream');
-const { randomToken, takeFault, tempFile } = require('./state');
+const { randomToken, schedule, takeFault, tempFile } = require('./state');
 const { chunkLayout } = require('./rules');
 const { transferComplete } = require('./publish');
 
@@ -97,6 +97,18 @@ async function handleChunkPut(ctx, state) {
 	if (statusFault) return answerAfterDrain(ctx, upload, statusFault.status || 503, 'internal_error', 'Transient upload failure (sandbox fault)');
 
 	upload.inFlight = true;
+	const hold = takeFault(state.options, 'holdChunk', byIndex);
+	if (hold) {
+		// A slow or stalled upload host: the body is not read for `ms`, so the client's send blocks
+		// mid-chunk (tests kill the sending process here). A client gone meanwhile leaves the chunk unstored.
+		entry.held = true;
+		await new Promise((resolve) => schedule(state, hold.ms ?? 30_000, resolve));
+		if (req.destroyed || req.socket?.destroyed) {
+			upload.inFlight = false;
+			entry.errorCode = 'client_gone';
+			return;
+		}
+	}
 	await upload.writerClosed; // a dropped chunk's writer may still be flushing into the same range
 	receiveChunk(ctx, state, upload, record, expected, {
 		drop: takeFault(state.options, 'dropConnection', byIndex),

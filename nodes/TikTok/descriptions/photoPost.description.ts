@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { BRANDED_CONTENT_POLICY_URL, MUSIC_USAGE_CONFIRMATION_URL } from '../core/post/directPostRules';
 import { expectedAccountProperty } from './videoSource.description';
+import { skipAlreadyPostedOptions } from './skipAlreadyPosted.description';
 import { postIdWaitOption, timeoutMinutesOption } from './wait.description';
 
 /**
@@ -200,6 +201,7 @@ export const photoPostProperties: INodeProperties[] = [
 				{ show: { '/waitForResult': [true] } },
 			),
 			{ ...postIdWaitOption, displayOptions: { show: { '/waitForResult': [true], '/postMode': ['direct'] } } },
+			...skipAlreadyPostedOptions('the photo URLs, in order'),
 		],
 	},
 ];

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { skipAlreadyPostedOptions } from './skipAlreadyPosted.description';
 import { timeoutMinutesOption } from './wait.description';
 
 /** Where the video comes from: the item's binary data, or a URL. Shared by both nodes. */
@@ -119,6 +120,9 @@ export function sharedOptions(extra: INodeProperties[] = []): INodeProperties {
 			timeoutMinutesOption(
 				'How long to wait for the final result. When it runs out, the item is returned with the last status and timedOut set to true: nothing is posted twice by a retry.',
 				{ show: { '/waitForResult': [true] } },
+			),
+			...skipAlreadyPostedOptions(
+				'the video URL (Video Source URL), or for a binary its size and a fingerprint of its first MiB, so the same file under another name counts as the same post',
 			),
 		],
 	};

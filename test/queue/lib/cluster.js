@@ -24,6 +24,13 @@ function queueEnv({ postgres, redis }) {
 		// 20 s connection timeout ("timeout exceeded when trying to connect"). Give each execution slot one.
 		DB_POSTGRESDB_POOL_SIZE: '10',
 		DB_SQLITE_POOL_SIZE: undefined,
+		// A killed worker's job (rerun.js): found stalled once its lock expires (n8n's default lock is 60 s,
+		// checked every 30 s), and its execution marked crashed by main's queue recovery (default every 180
+		// minutes, in minutes here). Renewed every 5 s, a 20 s lock stays well clear of a busy event loop.
+		QUEUE_WORKER_LOCK_DURATION: '20000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+		QUEUE_WORKER_STALLED_INTERVAL: '5000',
+		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
 	};
 }
 
@@ -67,6 +74,8 @@ async function startWorker(n8n, { name, concurrency, env = {}, timeoutMs = 18000
 			return { started, finished, running: started.filter((id) => !finished.includes(id)) };
 		},
 		stop: async () => await proc.stop('SIGTERM', 20000),
+		/** The worker dies at once (a crash, an OOM kill, a pulled plug): no graceful shutdown. */
+		kill: async () => await proc.stop('SIGKILL', 2000),
 	};
 	try {
 		await waitFor(
@@ -149,4 +158,13 @@ async function executionError(rest, install, executionId) {
 	return [err ? `${err.node?.name ?? '?'}: ${err.message}` : '', ...nodeErrors].filter(Boolean).join('; ') || '(no error recorded)';
 }
 
-module.exports = { queueEnv, startWorker, ownerSession, createActiveWorkflow, listExecutions, executionError, OWNER };
+/** The output items (json) of `nodeName` in a stored execution. */
+async function executionNodeItems(rest, install, executionId, nodeName) {
+	const r = await rest.request('GET', `/rest/executions/${executionId}`);
+	const raw = r.data?.data?.data;
+	if (typeof raw !== 'string') throw new Error(`execution ${executionId}: no run data (HTTP ${r.status})`);
+	const run = require(path.join(install.appDir, 'node_modules', 'flatted')).parse(raw);
+	return (run?.resultData?.runData?.[nodeName] ?? []).flatMap((x) => x.data?.main?.[0] ?? []).map((i) => i.json);
+}
+
+module.exports = { executionNodeItems, queueEnv, startWorker, ownerSession, createActiveWorkflow, listExecutions, executionError, OWNER };

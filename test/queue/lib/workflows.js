@@ -6,6 +6,7 @@
  *
  *  file  Webhook {name, tag, file} -> Read/Write Files from Disk -> TikTok Publish Video (binary)
  *  url   Webhook {products: [{name, tag, videoUrl, method}]} -> Split Out -> TikTok Publish Video (URL)
+ * Both with Skip Already Posted on (default keys).
  */
 const { PACKAGE_NAME } = require('../../e2e/lib/n8n');
 
@@ -41,7 +42,8 @@ function publishNode(id, cred, parameters) {
 			isAiGenerated: false,
 			expectedAccount: 'Sandbox Shop',
 			waitForResult: true,
-			options: {},
+			// each product once, whatever the shop sends again (default key: the file's bytes, or the URL)
+			options: { skipAlreadyPosted: true },
 			...parameters,
 		},
 		credentials: credentialRef(cred),

@@ -1,10 +1,7 @@
-import {
-	updateDisplayOptions,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type INodeProperties,
-} from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import type { PendingPost } from '../../core/post/followPosts';
+import type { FirstStage } from '../../core/runItems';
 import { lookUpPost, readPublishId, type LookupCache } from '../../core/post/postLookup';
 import { readTimeoutMs } from '../../core/post/waitOptions';
 import { timeoutMinutesOption } from '../../descriptions/wait.description';
@@ -35,11 +32,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['post'], operation: ['getStatus'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<INodeExecutionData[]> {
+/** Stage 1 of the item (the router's runInTwoStages): the status now, or the post to wait for with the others. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, cache: LookupCache): Promise<FirstStage<PendingPost>> {
 	const publishId = readPublishId(this, itemIndex);
 	const wait = this.getNodeParameter('waitForFinalStatus', itemIndex, false) as boolean;
 	const options = this.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number };
 	const timeoutMs = wait ? readTimeoutMs(this, itemIndex, options.timeoutMinutes) : 0;
-	const json = await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs }, cache);
-	return [{ json, pairedItem: { item: itemIndex } }];
+	return await lookUpPost(this, itemIndex, { publishId, wait, timeoutMs }, cache);
 }

@@ -20,6 +20,8 @@ export interface PhotoPostOutcome {
 	result?: WaitResult;
 	/** Direct Post, public: what waiting for the post id after PUBLISH_COMPLETE gave. */
 	postIdWait?: PostIdWait;
+	/** Skip Already Posted: the key recorded for this post. */
+	postedKey?: string;
 }
 
 export function buildPhotoOutputItem(itemIndex: number, request: PhotoPostRequest, outcome: PhotoPostOutcome): INodeExecutionData {
@@ -40,6 +42,7 @@ export function buildPhotoOutputItem(itemIndex: number, request: PhotoPostReques
 		photoChecks: verdicts.map((verdict): IDataObject => ({ ...verdict.check })),
 	};
 	if (photoWarnings.length) json.photoWarnings = photoWarnings;
+	if (outcome.postedKey !== undefined) json.postedKey = outcome.postedKey;
 	if (result?.failReason) json.failReason = result.failReason;
 	if (result?.postIds.length) {
 		json.postIds = result.postIds;

@@ -13,6 +13,9 @@ export interface PhotoPostRequest {
 	timeoutMs: number;
 	/** Direct Post: how long to wait for a public post's id after PUBLISH_COMPLETE. */
 	postIdWaitMs: number;
+	/** Skip Already Posted; `postedKey` = the Posted Key option, '' = the default key (the photo URLs) */
+	skipAlreadyPosted: boolean;
+	postedKey: string;
 }
 
 export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number): PhotoPostRequest {
@@ -23,7 +26,12 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 	} catch (error) {
 		throw refusedItemError(ctx.getNode(), [(error as Error).message], { itemIndex });
 	}
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeoutMinutes?: number; postIdWaitMinutes?: number };
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as {
+		timeoutMinutes?: number;
+		postIdWaitMinutes?: number;
+		skipAlreadyPosted?: boolean;
+		postedKey?: string;
+	};
 	const timeoutMs = readTimeoutMs(ctx, itemIndex, options.timeoutMinutes);
 	const postIdWaitMs = readPostIdWaitMs(ctx, itemIndex, options.postIdWaitMinutes);
 
@@ -49,5 +57,7 @@ export function readPhotoPostRequest(ctx: IExecuteFunctions, itemIndex: number):
 		waitForResult: ctx.getNodeParameter('waitForResult', itemIndex, true) as boolean,
 		timeoutMs,
 		postIdWaitMs,
+		skipAlreadyPosted: options.skipAlreadyPosted === true,
+		postedKey: String(options.postedKey ?? '').trim(),
 	};
 }

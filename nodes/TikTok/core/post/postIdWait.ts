@@ -1,13 +1,10 @@
 /**
  * Waiting for a public post's id after PUBLISH_COMPLETE (TikTok's moderation, docs/tiktok-api.md §5), for
- * videos and photo posts alike: when to wait, the wait itself (publishStatus.ts polls), and the note an
+ * videos and photo posts alike: when to wait (the wait itself is followPosts.ts's), and the note an
  * item gets when no id came.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-
 import { PRIVACY_LEVEL_NAMES } from '../account/creatorInfo';
-import { asNodeError } from '../tiktok/nodeError';
-import { waitForPostId, type PostIdWait, type WaitResult } from './publishStatus';
+import type { PostIdWait, WaitResult } from './publishStatus';
 
 /** What is posted, as the messages name it. */
 export type PostedMedia = 'video' | 'photo post';
@@ -23,24 +20,6 @@ export function awaitsPostId(privacyLevel: string, postIdWaitMs: number, result:
 		result.status === 'PUBLISH_COMPLETE' &&
 		result.postIds.length === 0
 	);
-}
-
-/** Waits for the id; a cancel says the post is published already, so it is not posted twice. */
-export async function waitForPostIdAfterPublish(
-	ctx: IExecuteFunctions,
-	args: { itemIndex: number; publishId: string; timeoutMs: number; media: PostedMedia },
-): Promise<PostIdWait> {
-	const { itemIndex, publishId, timeoutMs, media } = args;
-	try {
-		return await waitForPostId(ctx, { publishId, timeoutMs, itemIndex });
-	} catch (error) {
-		// Only a cancel ends here (other errors end the wait): the post is published already.
-		if (ctx.getExecutionCancelSignal?.()?.aborted !== true) throw asNodeError(ctx.getNode(), error, itemIndex);
-		throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled while waiting for the post ID.', {
-			itemIndex,
-			description: `TikTok had already published the ${media} (publish_id: ${publishId}); only its post ID was not known yet. Find the post in the TikTok app instead of running this item again, so it is not posted twice.`,
-		});
-	}
 }
 
 /** Why a published Direct Post came out without a post id (and so without a post URL). */

@@ -10,7 +10,9 @@ import { ENDPOINTS } from '../tiktok/constants';
 import { explainFailReason, explanationText } from '../tiktok/errors';
 import { tikTokApiRequest } from '../tiktok/transport';
 import { describePublishId, postUrlFor } from './postUrls';
-import { fetchPublishStatus, isFinalStatus, TIMED_OUT, waitForPublishResult, type PostMode, type PublishStatus } from './publishStatus';
+import type { FirstStage } from '../runItems';
+import type { PendingPost, PostToFollow } from './followPosts';
+import { fetchPublishStatus, isFinalStatus, TIMED_OUT, type PostMode, type PublishStatus } from './publishStatus';
 
 export interface LookupCache {
 	/** creator_info's handle, for post URLs; null when it could not be read (drafts-only credential) */
@@ -29,29 +31,50 @@ export function readPublishId(ctx: IExecuteFunctions, itemIndex: number): string
 }
 
 /**
- * The status of a publish_id: fetched once, then (when `wait`) polled with the posting nodes' waiter
- * until a final status or the timeout. FAILED is an answer here, not an error: the workflow asked.
+ * Stage 1 of Get Status: the status of a publish_id, fetched once. When the workflow asked to wait and it
+ * is not final yet, the item waits in the batch's one wait (followPosts.ts) until a final status or the
+ * timeout. FAILED is an answer here, not an error: the workflow asked.
  */
 export async function lookUpPost(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	args: { publishId: string; wait: boolean; timeoutMs: number },
 	cache: LookupCache,
-): Promise<IDataObject> {
+): Promise<FirstStage<PendingPost>> {
 	const kind = describePublishId(args.publishId);
 	// A draft's final status for this node is SEND_TO_USER_INBOX (the user finishes it in the app).
 	const mode: PostMode = kind.mode === 'direct_post' ? 'direct' : 'inbox';
-	let status: PublishStatus = await fetchPublishStatus(ctx, args.publishId, itemIndex);
-	let timedOut = false;
-	if (args.wait && !isFinalStatus(status.status, mode)) {
-		const result = await waitForPublishResult(ctx, { publishId: args.publishId, mode, timeoutMs: args.timeoutMs, itemIndex });
-		({ timedOut, ...status } = result);
-	}
-	const final = isFinalStatus(status.status, mode);
+	const status = await fetchPublishStatus(ctx, args.publishId, itemIndex);
+	const outputOf = async (last: PublishStatus, timedOut: boolean) => ({
+		json: await lookupJson(ctx, itemIndex, { ...args, kind, status: last, timedOut }, cache),
+		pairedItem: { item: itemIndex },
+	});
+	if (!args.wait || isFinalStatus(status.status, mode)) return { output: await outputOf(status, false) };
+	const follow: PostToFollow = {
+		itemIndex,
+		publishId: args.publishId,
+		mode,
+		since: Date.now(),
+		timeoutMs: args.timeoutMs,
+		postIdWaitMs: 0,
+		media: kind.mediaType === 'photo' ? 'photo post' : 'video',
+		handedOver: '',
+	};
+	return { later: { follow, finish: async ({ result }) => await outputOf(result, result.timedOut) } };
+}
+
+/** The item Get Status returns: the posting nodes' fields, and a note on what the status means. */
+async function lookupJson(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	args: { publishId: string; wait: boolean; kind: ReturnType<typeof describePublishId>; status: PublishStatus; timedOut: boolean },
+	cache: LookupCache,
+): Promise<IDataObject> {
+	const { kind, status, timedOut } = args;
 	const json: IDataObject = {
 		publishId: args.publishId,
 		status: status.status,
-		final,
+		final: isFinalStatus(status.status, kind.mode === 'direct_post' ? 'direct' : 'inbox'),
 		mode: kind.mode,
 		mediaType: kind.mediaType,
 		waited: args.wait,

@@ -1,10 +1,12 @@
 /**
  * A publish_id's status (status/fetch), and waiting on it: for TikTok's final status, and after
- * PUBLISH_COMPLETE for a public post's id (moderation). Both waits share one paced, cancellable poll
- * loop; a timeout is an answer, not a failure, so a workflow that runs again never posts twice.
+ * PUBLISH_COMPLETE for a public post's id (moderation). Every wait of an execution runs in one paced,
+ * cancellable poll loop (a batch waits once); a timeout is an answer, not a failure, so a workflow
+ * that runs again never posts twice.
  */
-import { NodeOperationError, sleep, type IExecuteFunctions, type NodeApiError } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IExecuteFunctions } from 'n8n-workflow';
 
+import type { Settled } from '../runItems';
 import { ENDPOINTS } from '../tiktok/constants';
 import { asNodeError } from '../tiktok/nodeError';
 import { tikTokApiRequest } from '../tiktok/transport';
@@ -78,65 +80,110 @@ export async function fetchPublishStatus(
 	};
 }
 
-/** Where a poll loop stands when it hands a status, an error or the timeout to its caller. */
-interface PollState {
+/** Where one followed publish_id stands when the loop hands a status, an error or the timeout to its caller. */
+export interface PollState {
 	polls: number;
 	waitedMs: number;
 	deadlinePassed: boolean;
 }
 
-/** What a poll loop's caller does with each answer; a result ends the loop, undefined polls again. */
-interface PollHandlers<T> {
-	onStatus(status: PublishStatus, state: PollState): T | undefined;
+/**
+ * What the caller does with each answer about one publish_id; a result ends its wait, undefined polls
+ * again. `restart` begins a new wait on the same publish_id (its own schedule and timeout, from now):
+ * after PUBLISH_COMPLETE, the wait for the post id.
+ */
+export interface PollHandlers<T> {
+	onStatus(status: PublishStatus, state: PollState, restart: (timeoutMs: number) => void): T | undefined;
 	/** A status fetch failed: throw, end with a result, or poll again. */
 	onError(error: unknown, state: PollState): T | undefined;
 	onTimeout(state: PollState): T;
 }
 
+/** One publish_id to follow: its schedule counts from `since` (its hand-over), its timeout too. */
+export interface Watch<T> {
+	publishId: string;
+	itemIndex: number;
+	since: number;
+	timeoutMs: number;
+	handlers: PollHandlers<T>;
+}
+
+interface Schedule {
+	since: number;
+	deadline: number;
+	polls: number;
+	due: number;
+}
+
+const startSchedule = (since: number, timeoutMs: number): Schedule => ({
+	since,
+	deadline: since + timeoutMs,
+	polls: 0,
+	due: Math.min(since + pollDelayMs(0), since + timeoutMs),
+});
+
+const stateOf = (schedule: Schedule): PollState => ({
+	polls: schedule.polls,
+	waitedMs: Date.now() - schedule.since,
+	deadlinePassed: Date.now() >= schedule.deadline,
+});
+
 /**
- * The one poll loop: fetches the status of a publish_id on the paced schedule (pollDelayMs, within
- * TikTok's 30 status calls a minute with the transport's pacing) until a handler ends it or
- * `timeoutMs` has passed. The sleep is cancellable: a cancelled execution ends the wait by throwing.
+ * The one poll loop: follows every publish_id of `watches` at once, one status call at a time. Each
+ * keeps its own schedule (pollDelayMs from its own start) and deadline; the loop calls the one due
+ * first, so all of them share the transport's pacing (TikTok's 30 status calls a minute per token).
+ * Every watch gets at least one poll, even when its deadline passed before the loop began. The sleep
+ * is cancellable: a cancelled execution ends the loop by throwing. Results come in `watches` order.
  */
-async function pollPublishStatus<T>(
-	ctx: IExecuteFunctions,
-	args: { publishId: string; timeoutMs: number; itemIndex: number },
-	handlers: PollHandlers<T>,
-): Promise<T> {
+export async function pollPublishStatuses<T>(ctx: IExecuteFunctions, watches: Array<Watch<T>>): Promise<Array<Settled<T>>> {
 	const signal = ctx.getExecutionCancelSignal?.();
-	const startedAt = Date.now();
-	const deadline = startedAt + args.timeoutMs;
-	let polls = 0;
-	const state = (): PollState => ({ polls, waitedMs: Date.now() - startedAt, deadlinePassed: Date.now() >= deadline });
-	for (;;) {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) return handlers.onTimeout(state());
-		await sleep(Math.min(pollDelayMs(polls), remaining), signal);
-		polls++;
-		let status: PublishStatus;
-		try {
-			status = await fetchPublishStatus(ctx, args.publishId, args.itemIndex);
-		} catch (error) {
-			const ended = handlers.onError(error, state());
-			if (ended !== undefined) return ended;
-			continue;
-		}
-		const ended = handlers.onStatus(status, state());
-		if (ended !== undefined) return ended;
+	const open = watches.map((watch, index) => ({ index, watch, schedule: startSchedule(watch.since, watch.timeoutMs) }));
+	const settled: Array<Settled<T>> = [];
+	while (open.length) {
+		const next = open.reduce((best, entry) => (entry.schedule.due < best.schedule.due ? entry : best));
+		const wait = next.schedule.due - Date.now();
+		if (wait > 0) await sleep(wait, signal);
+		const ended = await pollOnce(ctx, next.watch, next.schedule);
+		if (signal?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled.');
+		if (ended === undefined) continue;
+		settled[next.index] = ended;
+		open.splice(open.indexOf(next), 1);
+	}
+	return settled;
+}
+
+/** One status call for one watch and what its handlers make of it; undefined = poll it again. */
+async function pollOnce<T>(ctx: IExecuteFunctions, watch: Watch<T>, schedule: Schedule): Promise<Settled<T> | undefined> {
+	schedule.polls++;
+	let answer: { status: PublishStatus } | { error: unknown };
+	try {
+		answer = { status: await fetchPublishStatus(ctx, watch.publishId, watch.itemIndex) };
+	} catch (error) {
+		answer = { error };
+	}
+	const restart = (timeoutMs: number) => Object.assign(schedule, startSchedule(Date.now(), timeoutMs));
+	try {
+		const ended =
+			'status' in answer
+				? watch.handlers.onStatus(answer.status, stateOf(schedule), restart)
+				: watch.handlers.onError(answer.error, stateOf(schedule));
+		if (ended !== undefined) return { ok: true, value: ended };
+		if (Date.now() >= schedule.deadline) return { ok: true, value: watch.handlers.onTimeout(stateOf(schedule)) };
+		schedule.due = Math.min(Date.now() + pollDelayMs(schedule.polls), schedule.deadline);
+		return undefined;
+	} catch (error) {
+		return { ok: false, error };
 	}
 }
 
 /**
- * Polls until a final status or the deadline. A timeout is not a failure: the caller returns the
- * last status with `timedOut`, so a retry of the workflow never posts the video twice.
- * A status fetch that fails transiently (5xx) is retried at the next poll; other errors stop here.
+ * The wait for TikTok's final status: a final status ends it. A timeout is not a failure: it ends with
+ * the last status and `timedOut`, so a retry of the workflow never posts the video twice. A status fetch
+ * that fails transiently (5xx) is retried at the next poll; other errors end the wait by throwing.
  */
-export async function waitForPublishResult(
-	ctx: IExecuteFunctions,
-	args: { publishId: string; mode: PostMode; timeoutMs: number; itemIndex: number },
-): Promise<WaitResult> {
+export function finalStatusHandlers(ctx: IExecuteFunctions, args: { mode: PostMode; itemIndex: number }): PollHandlers<WaitResult> {
 	let last: PublishStatus = { status: 'PROCESSING_UPLOAD', postIds: [] };
-	return await pollPublishStatus<WaitResult>(ctx, args, {
+	return {
 		onStatus: (status, { polls }) => {
 			last = status;
 			return isFinalStatus(status.status, args.mode) ? { ...status, timedOut: false, polls } : undefined;
@@ -146,7 +193,7 @@ export async function waitForPublishResult(
 			return undefined;
 		},
 		onTimeout: ({ polls }) => ({ ...last, timedOut: true, polls }),
-	});
+	};
 }
 
 /** What waiting for a public post's id (TikTok's moderation) gave. */
@@ -159,59 +206,20 @@ export interface PostIdWait {
 }
 
 /**
- * After PUBLISH_COMPLETE, TikTok gives a public post its id only once moderation has passed (usually
- * under a minute, sometimes hours): keeps polling, on the same paced schedule, until the id appears or
- * `timeoutMs` has passed. The post is published either way, so an error here ends the wait instead of
- * failing the item; only a cancel throws.
+ * The wait for a public post's id after PUBLISH_COMPLETE: TikTok gives it only once moderation has
+ * passed (usually under a minute, sometimes hours). The post is published either way, so an error ends
+ * the wait instead of failing the item.
  */
-export async function waitForPostId(
-	ctx: IExecuteFunctions,
-	args: { publishId: string; timeoutMs: number; itemIndex: number },
-): Promise<PostIdWait> {
-	return await pollPublishStatus<PostIdWait>(ctx, args, {
+export function postIdHandlers(): PollHandlers<PostIdWait> {
+	return {
 		onStatus: ({ postIds }, { polls, waitedMs }) => (postIds.length ? { postIds, polls, waitedMs } : undefined),
-		onError: (error, { polls, waitedMs }) => {
-			if (ctx.getExecutionCancelSignal?.()?.aborted) throw asNodeError(ctx.getNode(), error, args.itemIndex);
-			return isTransient(error) ? undefined : { postIds: [], polls, waitedMs, error: (error as Error).message };
-		},
+		onError: (error, { polls, waitedMs }) =>
+			isTransient(error) ? undefined : { postIds: [], polls, waitedMs, error: (error as Error).message },
 		onTimeout: ({ polls, waitedMs }) => ({ postIds: [], polls, waitedMs }),
-	});
+	};
 }
 
 function isTransient(error: unknown): boolean {
 	const httpCode = Number((error as { httpCode?: string | number }).httpCode);
 	return httpCode >= 500 && httpCode < 600;
-}
-
-/**
- * Waits for the final status of media TikTok already has (every byte, or the URLs to pull). TikTok
- * goes on with the post whatever happens here, so a cancel or a status error must say so, with the
- * publish_id (`handedOver` is that sentence), and never suggest running the item again.
- */
-export async function waitAfterHandover(
-	ctx: IExecuteFunctions,
-	args: { publishId: string; mode: PostMode; timeoutMs: number; itemIndex: number; handedOver: string },
-): Promise<WaitResult> {
-	try {
-		return await waitForPublishResult(ctx, args);
-	} catch (error) {
-		throw handedOverError(ctx, args.itemIndex, error, args.handedOver);
-	}
-}
-
-function handedOverError(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	error: unknown,
-	handedOver: string,
-): NodeApiError | NodeOperationError {
-	if (ctx.getExecutionCancelSignal?.()?.aborted === true) {
-		return new NodeOperationError(ctx.getNode(), "The execution was cancelled while waiting for TikTok's final status.", {
-			itemIndex,
-			description: handedOver,
-		});
-	}
-	const nodeError = asNodeError(ctx.getNode(), error, itemIndex);
-	nodeError.description = `${nodeError.description ? `${nodeError.description} ` : ''}${handedOver}`;
-	return nodeError;
 }

@@ -198,6 +198,12 @@ export function tikTokFailReasonError(
 	);
 }
 
+/** TikTok answered the call with a refusal (HTTP 4xx): whatever was asked, it was not done. */
+export function isTikTokRefusal(error: unknown): boolean {
+	const status = error instanceof NodeApiError ? Number(error.context?.httpStatus) : NaN;
+	return status >= 400 && status < 500;
+}
+
 /** True when `error` is a TikTok error built by this module with the given code. */
 export function isTikTokErrorCode(error: unknown, code: string): boolean {
 	return error instanceof NodeApiError && error.context?.tiktokCode === code;

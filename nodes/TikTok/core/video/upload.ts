@@ -37,6 +37,11 @@ export interface UploadArgs {
 	 * timeout, not a limit on the whole transfer). Default 120,000 ms.
 	 */
 	idleTimeoutMs?: number;
+	/**
+	 * Runs once, just before the last chunk is first sent: after that request TikTok has the whole video
+	 * and posts it. What it throws stops the upload as it is (Skip Already Posted: another execution was first).
+	 */
+	beforeLastChunk?: () => Promise<void>;
 }
 
 /** The upload URL is valid for one hour; no chunk is started after this age. */
@@ -166,6 +171,10 @@ class ChunkUpload {
 					throw this.fail(`Chunk ${chunk.index + 1} has ${formatBytes(chunk.data.length)} instead of ${formatBytes(chunk.end - chunk.start + 1)}`, {
 						retryable: false,
 					});
+				}
+				if (chunk.index === this.lastIndex) {
+					if (signal?.aborted) throw this.cancelled();
+					await this.args.beforeLastChunk?.();
 				}
 				await this.sendUntilStored(chunk);
 				if (chunk.index === this.lastIndex) completed = true;

@@ -17,6 +17,8 @@ export interface PostOutcome extends TransferResult {
 	startedAt: number;
 	/** Direct Post, public: what waiting for the post id after PUBLISH_COMPLETE gave. */
 	postIdWait?: PostIdWait;
+	/** Skip Already Posted: the key recorded for this post. */
+	postedKey?: string;
 }
 
 export function buildOutputItem(
@@ -43,6 +45,7 @@ export function buildOutputItem(
 		json.postUrl = postUrlFor(result.postIds[0], 'video', creator?.username);
 	}
 	json.videoChecks = { ...outcome.videoChecks };
+	if (outcome.postedKey !== undefined) json.postedKey = outcome.postedKey;
 	const notes = [...outcome.notes];
 	if (result?.timedOut) {
 		notes.push(

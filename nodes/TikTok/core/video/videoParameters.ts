@@ -24,6 +24,9 @@ interface VideoRequestBase {
 	/** undefined = Auto (one request up to 64,000,000 bytes, else 32,000,000-byte chunks) */
 	chunkSize?: number;
 	keepVideo: boolean;
+	/** Skip Already Posted; `postedKey` = the Posted Key option, '' = the default key of the source */
+	skipAlreadyPosted: boolean;
+	postedKey: string;
 }
 
 /** TikTok Publish Video: a direct post, with its caption, privacy and interaction settings. */
@@ -48,6 +51,8 @@ interface SharedOptions {
 	timeoutMinutes?: number;
 	coverTimestampMs?: number;
 	postIdWaitMinutes?: number;
+	skipAlreadyPosted?: boolean;
+	postedKey?: string;
 }
 
 type Refuse = (message: string, description?: string) => NodeOperationError;
@@ -99,6 +104,8 @@ function readRequestBase(ctx: IExecuteFunctions, itemIndex: number, options: Sha
 		timeoutMs: readTimeoutMs(ctx, itemIndex, options.timeoutMinutes),
 		chunkSize,
 		keepVideo: options.keepVideo === true,
+		skipAlreadyPosted: options.skipAlreadyPosted === true,
+		postedKey: String(options.postedKey ?? '').trim(),
 	};
 	if (source === 'url' && !base.videoUrl) {
 		throw fail('Video URL is empty.', 'Enter the https address of the video, or map it from the input.');

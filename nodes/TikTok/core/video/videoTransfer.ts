@@ -15,7 +15,8 @@ import type { Mp4Header } from '../media/mp4';
 import { assertDownloadableUrl, assertPullableUrl } from '../media/urlSafety';
 import { readVideoHeader } from '../media/videoHeader';
 import type { VideoSource } from '../media/videoSource';
-import { isTikTokErrorCode } from '../tiktok/errors';
+import type { HandOverGuard, PostedElsewhere } from '../post/postedKeys';
+import { isTikTokErrorCode, isTikTokRefusal } from '../tiktok/errors';
 import { asNodeError, operationError, refusedItemError } from '../tiktok/nodeError';
 import { planChunks, type ChunkPlan } from './chunkPlan';
 import { UploadCancelledError, UploadError, uploadChunks } from './upload';
@@ -27,10 +28,12 @@ import type { VideoPostRequest } from './videoParameters';
 export type UploadMethodUsed = 'file_upload' | 'pull_from_url' | 'download_and_upload';
 
 /** This node sends the bytes: from the binary, or from a download of the URL. */
-interface FileTransfer {
+export interface FileTransfer {
 	kind: 'file';
 	method: UploadMethodUsed;
 	open: () => Promise<VideoSource>;
+	/** The source opened ahead (for the default key of Skip Already Posted); used by the first upload attempt. */
+	opened?: VideoSource;
 }
 
 /** How the video will reach TikTok, decided before init: TikTok pulls its URL, or this node sends a file. */
@@ -45,6 +48,13 @@ export interface TransferResult {
 	videoChecks: VideoChecksReport;
 	/** Sentences for the output's `note` about how the video was sent. */
 	notes: string[];
+}
+
+/** Thrown by the claim just before the last chunk: another execution handed the post over first. */
+class PostedElsewhereSignal extends Error {
+	constructor(readonly ownPublishId: string) {
+		super('Another execution handed a post with this key to TikTok first');
+	}
 }
 
 /** TikTok pulled the URL itself: the node never saw the bytes. */
@@ -121,22 +131,27 @@ export async function transferVideo(
 	itemIndex: number,
 	request: VideoPostRequest,
 	transfer: VideoTransfer,
-	creator: CreatorInfo | undefined,
-	cache: ExecutionCache,
-): Promise<TransferResult> {
+	more: { creator?: CreatorInfo; cache: ExecutionCache; guard?: HandOverGuard },
+): Promise<TransferResult | PostedElsewhere> {
+	const { creator, cache, guard } = more;
 	if (transfer.kind === 'file') {
-		return { method: transfer.method, ...(await uploadFile(ctx, itemIndex, request, creator, transfer.open)) };
+		const uploaded = await uploadFile(ctx, itemIndex, request, { creator, transfer, guard });
+		return 'postedElsewhere' in uploaded ? uploaded : { method: transfer.method, ...uploaded };
 	}
 	try {
+		// TikTok pulls the URL by itself once it accepts the init: the key counts from just before it.
+		if (guard && !(await guard.claim())) return { postedElsewhere: true };
 		const publishId = await initPullFromUrl(ctx, itemIndex, request, transfer.url);
 		return { publishId, method: 'pull_from_url', sent: { bytesSent: 0, chunksSent: 0 }, videoChecks: PULLED_CHECKS, notes: [] };
 	} catch (error) {
+		if (isTikTokRefusal(error)) await guard?.release();
 		if (!transfer.fallbackToDownload || !isTikTokErrorCode(error, 'url_ownership_unverified')) {
 			throw asNodeError(ctx.getNode(), error, itemIndex);
 		}
 		// Auto: the domain is not verified for this app, so this node fetches the video itself.
 		const fallback = await downloadTransfer(ctx, itemIndex, request, cache);
-		return { method: fallback.method, ...(await uploadFile(ctx, itemIndex, request, creator, fallback.open)) };
+		const uploaded = await uploadFile(ctx, itemIndex, request, { creator, transfer: fallback, guard });
+		return 'postedElsewhere' in uploaded ? uploaded : { method: fallback.method, ...uploaded };
 	}
 }
 
@@ -148,29 +163,34 @@ async function uploadFile(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	request: VideoPostRequest,
-	creator: CreatorInfo | undefined,
-	open: () => Promise<VideoSource>,
-): Promise<Omit<TransferResult, 'method'>> {
+	how: { creator?: CreatorInfo; transfer: FileTransfer; guard?: HandOverGuard },
+): Promise<Omit<TransferResult, 'method'> | PostedElsewhere> {
+	const { creator, transfer, guard } = how;
 	for (let attempt = 1; ; attempt++) {
-		const { source, checks } = await openChecked(ctx, itemIndex, open, creator);
+		const opened = transfer.opened;
+		transfer.opened = undefined;
+		const { source, checks } = await openChecked(ctx, itemIndex, async () => opened ?? (await transfer.open()), creator);
 		let init: FileUploadInit | undefined;
 		try {
 			const started = await initUploadOfPlan(ctx, itemIndex, request, planFor(ctx, itemIndex, source, request));
 			init = started.init;
+			const publishId = init.publishId;
 			const sent = await uploadChunks(ctx, {
 				uploadUrl: init.uploadUrl,
 				source,
 				plan: started.plan,
 				signal: ctx.getExecutionCancelSignal?.(),
 				uploadUrlIssuedAt: init.issuedAt,
+				// TikTok processes (and posts) the video once its last byte is in: the key counts from just before.
+				beforeLastChunk: async () => {
+					if (guard && !(await guard.claim(publishId))) throw new PostedElsewhereSignal(publishId);
+				},
 			});
-			return {
-				publishId: init.publishId,
-				sent: { bytesSent: sent.bytesSent, chunksSent: sent.chunksSent },
-				videoChecks: checks,
-				notes: started.notes,
-			};
+			return { publishId, sent: { bytesSent: sent.bytesSent, chunksSent: sent.chunksSent }, videoChecks: checks, notes: started.notes };
 		} catch (error) {
+			if (error instanceof PostedElsewhereSignal) return { postedElsewhere: true, ownPublishId: error.ownPublishId };
+			// an answer from TikTok's upload host refusing the chunk: the video is not complete there
+			if (error instanceof UploadError && error.status !== undefined && error.status >= 400 && error.status < 500) await guard?.release();
 			if (error instanceof UploadError && error.status === 403 && error.bytesAccepted === 0 && attempt === 1) continue;
 			throw uploadStoppedError(ctx, itemIndex, error, source.size, init?.publishId);
 		} finally {
@@ -207,6 +227,29 @@ function uploadStoppedError(
 	return asNodeError(node, error, itemIndex);
 }
 
+/** Opens a file transfer's source ahead of the upload (kept for its first attempt); refuses what cannot be read. */
+export async function openAhead(ctx: IExecuteFunctions, itemIndex: number, transfer: FileTransfer): Promise<VideoSource> {
+	transfer.opened ??= await openSource(ctx, itemIndex, transfer.open);
+	return transfer.opened;
+}
+
+async function openSource(ctx: IExecuteFunctions, itemIndex: number, open: () => Promise<VideoSource>): Promise<VideoSource> {
+	try {
+		return await open();
+	} catch (error) {
+		throw sourceError(ctx, itemIndex, error);
+	}
+}
+
+/** What could not be opened or read, told for the item. */
+function sourceError(ctx: IExecuteFunctions, itemIndex: number, error: unknown): Error {
+	if (error instanceof NodeOperationError) return asNodeError(ctx.getNode(), error, itemIndex);
+	// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline;
+	// n8n's own explanation (an SSRF refusal) goes before the outcome
+	const explained = error instanceof FetchError && error.description ? [error.description] : [];
+	return refusedItemError(ctx.getNode(), [(error as Error).message, ...explained], { itemIndex });
+}
+
 /**
  * Opens the source and refuses, before init, what cannot be read or what TikTok would fail after the
  * upload: a picture size, frame rate or duration out of range, read from the MP4/MOV header.
@@ -217,18 +260,13 @@ async function openChecked(
 	open: () => Promise<VideoSource>,
 	creator: CreatorInfo | undefined,
 ): Promise<{ source: VideoSource; checks: VideoChecksReport }> {
-	let source: VideoSource | undefined;
+	const source = await openSource(ctx, itemIndex, open);
 	let header: Mp4Header | undefined;
 	try {
-		source = await open();
 		header = source.contentType === 'video/webm' ? undefined : await readVideoHeader(source);
 	} catch (error) {
-		source?.close();
-		if (error instanceof NodeOperationError) throw asNodeError(ctx.getNode(), error, itemIndex);
-		// e.g. 'Could not download the video from "…" (ENOTFOUND: …)': the sentence itself is the headline
-		// n8n's own explanation (an SSRF refusal) goes before the outcome
-		const explained = error instanceof FetchError && error.description ? [error.description] : [];
-		throw refusedItemError(ctx.getNode(), [(error as Error).message, ...explained], { itemIndex });
+		source.close();
+		throw sourceError(ctx, itemIndex, error);
 	}
 	const { problems, report } = checkVideoHeader(header, source.contentType, creator);
 	if (problems.length) {
