@@ -7,7 +7,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { ENDPOINTS } from '../../nodes/TikTok/core/tiktok/constants';
 import { resetPacing, setPacingWindowForTests } from '../../nodes/TikTok/core/tiktok/pacing';
 import { interpretResponse, outcomeFromThrown } from '../../nodes/TikTok/core/tiktok/apiOutcome';
-import { MAX_RATE_LIMIT_RETRIES, tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
+import { tikTokApiRequest } from '../../nodes/TikTok/core/tiktok/transport';
 import {
 	createTestContext,
 	expectNoSecrets,
