@@ -9,7 +9,8 @@
  * Plain Node.js (runs on the machine's Node 20; n8n runs on Node 24). Ends with "N passed, N failed".
  * Env: E2E_KEEP=1 keeps the work folder (.n8n-e2e/run-*); E2E_ONLY=a,c runs a subset of part ids;
  *      E2E_N8N_LOG_LEVEL=debug for noisy n8n logs; N8N_TEST_VERSION=1.123.81 runs on another n8n of
- *      scripts/n8n-install.js (parts read env.install.version where n8n lines differ; test/compat runs it so).
+ *      scripts/n8n-install.js (parts read env.install.version where n8n lines differ; test/compat runs it so);
+ *      E2E_TARBALL=<packed .tgz> installs that tarball instead of building and packing (runs side by side).
  * Exit code 3 (and no part run): that n8n version cannot be installed from this npm registry.
  */
 'use strict';
@@ -63,8 +64,16 @@ async function setup(work, cleanups) {
 	let t = Date.now();
 	env.install = await ensureN8n();
 	line(`n8n ${env.install.version} install: ${env.install.reused ? 'reused' : 'installed'} in ${secs(Date.now() - t)} (${env.install.cacheDir})`);
-	await check('setup: npm run build', async () => `built in ${secs(await buildPackage())}`);
-	await check('setup: npm pack', async () => {
+	if (process.env.E2E_TARBALL) {
+		// a tarball packed once for runs side by side (.ci/run runs test:e2e and test:compat at once):
+		// two builds into the same dist/ at the same time would race
+		await check('setup: the packed package (E2E_TARBALL)', async () => {
+			env.tarball = path.resolve(process.env.E2E_TARBALL);
+			if (!fs.existsSync(env.tarball)) throw new Error(`E2E_TARBALL ${env.tarball} does not exist`);
+			return path.basename(env.tarball);
+		});
+	} else await check('setup: npm run build', async () => `built in ${secs(await buildPackage())}`);
+	if (!process.env.E2E_TARBALL) await check('setup: npm pack', async () => {
 		const packed = await packPackage(path.join(work, 'pack'));
 		env.tarball = packed.tarball;
 		const need = ['package.json', 'dist/credentials/TikTokOAuth2Api.credentials.js'];
