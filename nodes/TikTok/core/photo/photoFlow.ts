@@ -11,7 +11,7 @@ import { assertExpectedAccount } from '../account/accountCheck';
 import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
 import { allowsPrivateNetworks, assertDirectPostAllowed, type ExecutionCache } from '../account/executionCache';
 import { creatorProblems } from '../post/directPostRules';
-import { stillWithTikTok, waitAndFinish, type PendingPost } from '../post/followPosts';
+import { pendingPost, stillWithTikTok, waitAndFinish, type PendingPost } from '../post/followPosts';
 import { postedKeys, skippedItem, type HandOverGuard, type PostedKeys } from '../post/postedKeys';
 import { requestPublishInit } from '../post/publishInit';
 import { runInTwoStages, type FirstStage } from '../runItems';
@@ -84,26 +84,23 @@ function pendingPhotoPost(
 	guard: HandOverGuard | undefined,
 ): PendingPost {
 	const { publishId } = outcome;
-	return {
-		follow: {
+	return pendingPost(
+		{
 			itemIndex,
 			publishId,
 			mode: request.post.mode,
-			since: Date.now(),
 			timeoutMs: request.timeoutMs,
 			privacyLevel: request.post.direct?.privacyLevel,
 			postIdWaitMs: request.post.direct ? request.postIdWaitMs : 0,
 			media: 'photo post',
 			handedOver: `TikTok already had the photo URLs, so it will still pull and post them (publish_id: ${publishId}). Look the publish_id up with the TikTok node (Post: Get Status), or cancel it (Post: Cancel) while the photos are being pulled, before running this item again.`,
 		},
-		finish: async ({ result, postIdWait }) => {
-			if (result.status === 'FAILED') {
-				await guard?.release();
-				throw photoFailReasonError(ctx, itemIndex, result.failReason ?? 'unknown', publishId, outcome.verdicts);
-			}
-			return buildPhotoOutputItem(itemIndex, request, { ...outcome, result, postIdWait });
+		guard,
+		{
+			failed: (failReason) => photoFailReasonError(ctx, itemIndex, failReason, publishId, outcome.verdicts),
+			done: ({ result, postIdWait }) => buildPhotoOutputItem(itemIndex, request, { ...outcome, result, postIdWait }),
 		},
-	};
+	);
 }
 
 /**

@@ -9,6 +9,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, ty
 import type { Later, Settled } from '../runItems';
 import { asNodeError } from '../tiktok/nodeError';
 import { awaitsPostId, type PostedMedia } from './postIdWait';
+import type { HandOverGuard } from './postedKeys';
 import {
 	finalStatusHandlers,
 	pollPublishStatuses,
@@ -47,6 +48,28 @@ export interface Followed {
 export interface PendingPost {
 	follow: PostToFollow;
 	finish(followed: Followed): Promise<INodeExecutionData> | INodeExecutionData;
+}
+
+/**
+ * The pending post of a posting node, followed from now. A post TikTok ends FAILED gives its Skip
+ * Already Posted key back (TikTok will not post it, so the item can be posted again once fixed), then
+ * fails the item with `failed`'s error; any other final status makes the output item with `done`.
+ */
+export function pendingPost(
+	follow: Omit<PostToFollow, 'since'>,
+	guard: HandOverGuard | undefined,
+	handlers: { failed: (failReason: string) => Error; done: PendingPost['finish'] },
+): PendingPost {
+	return {
+		follow: { ...follow, since: Date.now() },
+		finish: async (followed) => {
+			if (followed.result.status === 'FAILED') {
+				await guard?.release();
+				throw handlers.failed(followed.result.failReason ?? 'unknown');
+			}
+			return await handlers.done(followed);
+		},
+	};
 }
 
 /** Stage 2 of a batch (runInTwoStages): one wait for all, then each item finished, in order. */

@@ -11,7 +11,7 @@ import { assertExpectedAccount } from '../account/accountCheck';
 import { creatorInfoOnce, type CreatorInfo } from '../account/creatorInfo';
 import { assertDirectPostAllowed, type ExecutionCache } from '../account/executionCache';
 import { creatorProblems } from '../post/directPostRules';
-import { stillWithTikTok, waitAndFinish, type PendingPost } from '../post/followPosts';
+import { pendingPost, stillWithTikTok, waitAndFinish, type PendingPost } from '../post/followPosts';
 import { postedKeys, skippedItem, type HandOverGuard, type PostedKeys } from '../post/postedKeys';
 import type { PostMode } from '../post/publishStatus';
 import { runInTwoStages, type FirstStage } from '../runItems';
@@ -75,27 +75,23 @@ function pendingVideo(
 	guard: HandOverGuard | undefined,
 ): PendingPost {
 	const { publishId } = outcome;
-	return {
-		follow: {
+	return pendingPost(
+		{
 			itemIndex,
 			publishId,
 			mode: request.mode,
-			since: Date.now(),
 			timeoutMs: request.timeoutMs,
 			privacyLevel: request.mode === 'direct' ? request.post.privacyLevel : undefined,
 			postIdWaitMs: request.mode === 'direct' ? request.postIdWaitMs : 0,
 			media: 'video',
 			handedOver: `The video had already been handed over to TikTok (all its bytes, or its URL to pull), so TikTok will still process and post it (publish_id: ${publishId}). Check the TikTok app before running this item again, so it is not posted twice.`,
 		},
-		finish: async ({ result, postIdWait }) => {
-			if (result.status === 'FAILED') {
-				// TikTok will not post it: Skip Already Posted lets the item be posted again once fixed.
-				await guard?.release();
-				throw tikTokFailReasonError(ctx.getNode(), result.failReason ?? 'unknown', { publishId, itemIndex });
-			}
-			return buildOutputItem(ctx, itemIndex, request, { ...outcome, result, postIdWait });
+		guard,
+		{
+			failed: (failReason) => tikTokFailReasonError(ctx.getNode(), failReason, { publishId, itemIndex }),
+			done: async ({ result, postIdWait }) => await buildOutputItem(ctx, itemIndex, request, { ...outcome, result, postIdWait }),
 		},
-	};
+	);
 }
 
 /** Direct Post: the creator can post now, and the post settings fit the creator's options. */
